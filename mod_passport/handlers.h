@@ -1,0 +1,11 @@
+/*
+ * handlers.h - the endpoints, one file each, registered by mod_passport.c.
+ */
+#ifndef PP_HANDLERS_H
+#define PP_HANDLERS_H
+
+#include <httpd.h>
+
+int pp_nexus_handler(request_rec *r);
+
+#endif

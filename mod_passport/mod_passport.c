@@ -1,0 +1,29 @@
+/*
+ * mod_passport.c - the module record and its hooks, nothing else.
+ *
+ * Directives live in config.c, one endpoint per file (nexus.c, ...),
+ * and the protocol layers (pp_*.c) know nothing of httpd.
+ */
+#include "config.h"
+#include "handlers.h"
+
+#include <http_protocol.h>
+
+static void pp_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_handler(pp_nexus_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+AP_DECLARE_MODULE(passport) = {
+    STANDARD20_MODULE_STUFF,
+    NULL,                   /* per-directory config */
+    NULL,                   /* merge per-directory */
+    pp_create_srv_cfg,      /* per-server config */
+    pp_merge_srv_cfg,       /* merge per-server */
+    pp_cmds,
+    pp_register_hooks,
+#if defined(AP_MODULE_FLAG_NONE)
+    AP_MODULE_FLAG_NONE
+#endif
+};

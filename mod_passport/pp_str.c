@@ -1,0 +1,67 @@
+/*
+ * pp_str.c - small string checks shared by the protocol layers.
+ */
+#include "pp_str.h"
+
+#include <apr_strings.h>
+#include <apr_uri.h>
+#include <apr_lib.h>
+#include <string.h>
+
+/* Characters a Passport1.4 header parameter can carry verbatim. */
+static int header_safe_char(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && c != ',' && c != '"' && c != '\'';
+}
+
+int pp_is_ptoken(const char *s)
+{
+    if (s == NULL || *s == '\0')
+        return 0;
+    for (; *s; s++)
+        if (!header_safe_char((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+int pp_parse_uint(const char *s, apr_int64_t max, apr_int64_t *out)
+{
+    apr_int64_t v = 0;
+
+    if (s == NULL || *s == '\0')
+        return 0;
+    for (; *s; s++) {
+        if (!apr_isdigit(*s))
+            return 0;
+        v = v * 10 + (*s - '0');
+        if (v > max)
+            return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int pp_is_header_url(apr_pool_t *p, const char *s)
+{
+    apr_uri_t uri;
+
+    if (!pp_is_ptoken(s))
+        return 0;
+    if (apr_uri_parse(p, s, &uri) != APR_SUCCESS)
+        return 0;
+    if (uri.scheme == NULL || uri.hostname == NULL || *uri.hostname == '\0')
+        return 0;
+    return strcasecmp(uri.scheme, "http") == 0
+        || strcasecmp(uri.scheme, "https") == 0;
+}
+
+int pp_is_dalogin(const char *s)
+{
+    const char *slash;
+
+    if (!pp_is_ptoken(s) || strstr(s, "://") != NULL)
+        return 0;
+    slash = strchr(s, '/');
+    /* a host before the first slash, and a path after it */
+    return slash != NULL && slash != s && slash[1] != '\0';
+}

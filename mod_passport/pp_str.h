@@ -1,0 +1,28 @@
+/*
+ * pp_str.h - small string checks shared by the protocol layers.
+ *
+ * Apache-free: depends on APR only, so the unit tests link it directly.
+ */
+#ifndef PP_STR_H
+#define PP_STR_H
+
+#include <apr_pools.h>
+
+
+/* A "ptoken" of MS-PASS 2.2.1: one or more CHARs, no CTL, no comma.
+ * We also refuse spaces, quotes and non-ASCII, which clients cannot
+ * carry inside a Passport1.4 header parameter. */
+int pp_is_ptoken(const char *s);
+
+/* Strict non-negative decimal integer that fits in [0, max].
+ * Returns 1 and stores the value on success, 0 otherwise. */
+int pp_parse_uint(const char *s, apr_int64_t max, apr_int64_t *out);
+
+/* An absolute http:// or https:// URL, usable inside a
+ * comma-separated Passport header (no comma, space or CTL). */
+int pp_is_header_url(apr_pool_t *p, const char *s);
+
+/* HOST/PATH with no scheme, as clients expect DALogin. */
+int pp_is_dalogin(const char *s);
+
+#endif

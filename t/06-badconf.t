@@ -1,0 +1,58 @@
+# A bad directive value stops Apache at start-up (httpd -t) with a message
+# naming the directive and the value; a good one passes.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(plan ok);
+use Apache::TestUtil qw(t_cmp t_write_file);
+use File::Spec ();
+
+my @bad = (
+    [ 'PassportConfigVersion abc',  qr/PassportConfigVersion: 'abc' is not a non-negative integer/ ],
+    [ 'PassportConfigVersion -1',   qr/PassportConfigVersion: '-1' is not/ ],
+    [ 'PassportConfigVersion 99999999999', qr/PassportConfigVersion: '99999999999' is not/ ],
+    [ 'PassportRealm "a,b"',        qr/PassportRealm: 'a,b' is not a realm name/ ],
+    [ 'PassportDALogin https://login.example/login2.srf',
+      qr{PassportDALogin: 'https://login.example/login2.srf' is not HOST/PATH} ],
+    [ 'PassportDALogin login.example', qr/PassportDALogin: 'login.example' is not/ ],
+    [ 'PassportDAReg ftp://x.example/', qr{PassportDAReg: 'ftp://x.example/' is not an absolute} ],
+    [ 'PassportHelp "https://a.example/x y"', qr{PassportHelp: 'https://a.example/x y' is not} ],
+    [ 'PassportPrivacy', qr/PassportPrivacy takes one argument/ ],
+);
+
+plan tests => 2 * @bad + 2;
+
+my $vars = Apache::Test::vars();
+my $t_dir = $vars->{t_dir};
+my $so = File::Spec->catfile($t_dir, '..', '.libs', 'mod_passport.so');
+my $inherit = File::Spec->catfile($t_dir, 'conf', 'inherit.conf');
+
+# A small but complete server config around the directive under test.
+sub check_config {
+    my ($directive) = @_;
+    my $file = File::Spec->catfile($t_dir, 'logs', 'badconf.conf');
+    t_write_file($file, <<"CONF");
+ServerRoot "$t_dir"
+Include "$inherit"
+LoadModule passport_module "$so"
+ServerName localhost
+PidFile logs/badconf.pid
+ErrorLog logs/badconf_error_log
+Listen 127.0.0.1:1
+$directive
+CONF
+    my $out = qx{"$vars->{httpd}" -t -f "$file" 2>&1};
+    return ($? >> 8, $out);
+}
+
+for my $case (@bad) {
+    my ($rc, $out) = check_config($case->[0]);
+    ok t_cmp($rc != 0, 1, "refused: $case->[0]");
+    ok t_cmp($out, $case->[1], 'message names the directive and value');
+}
+
+my ($rc, $out) = check_config("PassportRealm Good.Example\nPassportConfigVersion 0\n"
+                              . "PassportDALogin login.good.example/login2.srf\n"
+                              . "PassportDAReg https://reg.good.example/");
+ok t_cmp($rc, 0, 'a good configuration passes httpd -t');
+ok t_cmp($out, qr/Syntax OK/, 'Syntax OK');

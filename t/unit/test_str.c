@@ -1,0 +1,45 @@
+/* Unit tests for pp_str.c: the value checks behind the directives. */
+#include "tap.h"
+#include "pp_str.h"
+
+int main(void)
+{
+    apr_pool_t *p = tap_start();
+    apr_int64_t v = -1;
+
+    ok(pp_is_ptoken("Passport.Net"), "realm is a ptoken");
+    ok(!pp_is_ptoken(""), "empty is not a ptoken");
+    ok(!pp_is_ptoken(NULL), "NULL is not a ptoken");
+    ok(!pp_is_ptoken("a,b"), "comma refused");
+    ok(!pp_is_ptoken("a b"), "space refused");
+    ok(!pp_is_ptoken("a\tb"), "CTL refused");
+    ok(!pp_is_ptoken("a'b"), "quote refused");
+    ok(!pp_is_ptoken("caf\xc3\xa9"), "non-ASCII refused");
+
+    ok(pp_parse_uint("0", 100, &v) && v == 0, "0 parses");
+    ok(pp_parse_uint("15", 100, &v) && v == 15, "15 parses");
+    ok(!pp_parse_uint("101", 100, &v), "over max refused");
+    ok(!pp_parse_uint("-1", 100, &v), "negative refused");
+    ok(!pp_parse_uint("1x", 100, &v), "trailing junk refused");
+    ok(!pp_parse_uint("", 100, &v), "empty refused");
+    ok(!pp_parse_uint("99999999999999999999999", APR_INT64_C(2147483647), &v),
+       "overflow refused");
+
+    ok(pp_is_header_url(p, "https://accountservices.passport.net/UIXPWiz.srf"),
+       "https URL accepted");
+    ok(pp_is_header_url(p, "http://nexusrdr.passport.com/redirect.asp"),
+       "http URL accepted");
+    ok(!pp_is_header_url(p, "ftp://example.com/"), "ftp refused");
+    ok(!pp_is_header_url(p, "example.com/x"), "no scheme refused");
+    ok(!pp_is_header_url(p, "https://a.example/x,y"), "comma in URL refused");
+    ok(!pp_is_header_url(p, "https:///path"), "no host refused");
+
+    ok(pp_is_dalogin("login.example.net/login2.srf"), "HOST/PATH accepted");
+    ok(!pp_is_dalogin("https://login.example.net/login2.srf"),
+       "scheme refused in DALogin");
+    ok(!pp_is_dalogin("login.example.net"), "no path refused");
+    ok(!pp_is_dalogin("/login2.srf"), "no host refused");
+    ok(!pp_is_dalogin("login.example.net/"), "empty path refused");
+
+    return tap_done();
+}
