@@ -6,6 +6,9 @@
  */
 #include "config.h"
 #include "pp_str.h"
+#include "pp_p14.h"
+
+#include <apr_uri.h>
 
 #include <apr_strings.h>
 
@@ -22,6 +25,7 @@ void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s)
 
     (void)s;
     c->config_version = -1;
+    c->ticket_lifetime = -1;
     return c;
 }
 
@@ -41,6 +45,15 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(general_redir);
     MERGE_PTR(help);
     MERGE_NUM(config_version);
+    MERGE_PTR(account_query);
+    MERGE_PTR(account_label);
+    MERGE_PTR(key_file);
+    MERGE_PTR(keyring);
+    MERGE_NUM(ticket_lifetime);
+    MERGE_PTR(sites);
+    MERGE_PTR(domain_redirects);
+    MERGE_PTR(cobrand_url);
+    MERGE_PTR(cobrand_text);
     return m;
 }
 
@@ -61,6 +74,30 @@ apr_int64_t pp_cfg_config_version(const pp_srv_cfg_t *c)
 {
     return c->config_version != -1 ? c->config_version
                                    : PP_DEFAULT_CONFIG_VERSION;
+}
+
+apr_int64_t pp_cfg_ticket_lifetime(const pp_srv_cfg_t *c)
+{
+    return c->ticket_lifetime != -1 ? c->ticket_lifetime
+                                    : PP_DEFAULT_TICKET_LIFETIME;
+}
+
+const char *pp_cfg_account_query(const pp_srv_cfg_t *c)
+{
+    return c->account_query != NULL ? c->account_query
+                                    : PP_DEFAULT_ACCOUNT_QUERY;
+}
+
+const apr_array_header_t *pp_cfg_sites(const pp_srv_cfg_t *c)
+{
+    static pp_site_t messenger = {
+        PP_DEFAULT_SITE_ID, PP_DEFAULT_SITE_URL, "messenger.msn.com"
+    };
+    static apr_array_header_t defaults = {
+        NULL, sizeof(pp_site_t), 1, 1, (char *)&messenger
+    };
+
+    return c->sites != NULL ? c->sites : &defaults;
 }
 
 /* ---- setters ---------------------------------------------------------- */
@@ -124,6 +161,109 @@ static const char *set_config_version(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
+static const char *set_account_query(cmd_parms *cmd, void *dc,
+                                     const char *arg)
+{
+    const char *first = strstr(arg, "%s");
+
+    (void)dc;
+    if (first == NULL || strstr(first + 2, "%s") != NULL)
+        return bad_value(cmd, arg, "must have exactly one %s parameter "
+                         "(the sign-in name)");
+    *str_slot(cmd) = arg;
+    return NULL;
+}
+
+static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pp_srv_cfg_t *c = srv_cfg_of(cmd);
+    const char *path = ap_server_root_relative(cmd->pool, arg), *err = NULL;
+
+    (void)dc;
+    if (path == NULL)
+        return bad_value(cmd, arg, "is not a valid path");
+    c->keyring = pp_keyring_load(cmd->pool, path, &err);
+    if (c->keyring == NULL)
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    c->key_file = path;
+    return NULL;
+}
+
+static const char *set_ticket_lifetime(cmd_parms *cmd, void *dc,
+                                       const char *arg)
+{
+    pp_srv_cfg_t *c = srv_cfg_of(cmd);
+    apr_int64_t v;
+
+    (void)dc;
+    if (!pp_parse_uint(arg, PP_MAX_TICKET_LIFETIME, &v)
+        || v < PP_MIN_TICKET_LIFETIME)
+        return bad_value(cmd, arg, apr_psprintf(cmd->pool,
+                         "is not a number of seconds between %d and %d",
+                         PP_MIN_TICKET_LIFETIME, PP_MAX_TICKET_LIFETIME));
+    c->ticket_lifetime = v;
+    return NULL;
+}
+
+static const char *set_site(cmd_parms *cmd, void *dc, const char *id,
+                            const char *url)
+{
+    pp_srv_cfg_t *c = srv_cfg_of(cmd);
+    apr_uri_t uri;
+    pp_site_t *site;
+    int i;
+
+    (void)dc;
+    if (!pp_is_ptoken(id))
+        return bad_value(cmd, id, "is not a site id");
+    if (!pp_is_header_url(cmd->temp_pool, url)
+        || apr_uri_parse(cmd->pool, url, &uri) != APR_SUCCESS)
+        return bad_value(cmd, url, "is not an absolute http:// or https:// "
+                         "URL without commas or spaces");
+    if (c->sites == NULL)
+        c->sites = apr_array_make(cmd->pool, 4, sizeof(pp_site_t));
+    for (i = 0; i < c->sites->nelts; i++)
+        if (strcmp(APR_ARRAY_IDX(c->sites, i, pp_site_t).id, id) == 0)
+            return bad_value(cmd, id, "is configured twice");
+    site = apr_array_push(c->sites);
+    site->id = id;
+    site->return_url = url;
+    site->host = apr_pstrdup(cmd->pool, uri.hostname);
+    ap_str_tolower((char *)site->host);
+    return NULL;
+}
+
+static const char *set_domain_redirect(cmd_parms *cmd, void *dc,
+                                       const char *domain, const char *url)
+{
+    pp_srv_cfg_t *c = srv_cfg_of(cmd);
+    pp_domain_redirect_t *d;
+
+    (void)dc;
+    if (!pp_is_ptoken(domain) || strchr(domain, '@') || strchr(domain, '/'))
+        return bad_value(cmd, domain, "is not a domain name");
+    if (!pp_is_header_url(cmd->temp_pool, url))
+        return bad_value(cmd, url, "is not an absolute http:// or https:// "
+                         "URL without commas or spaces");
+    if (c->domain_redirects == NULL)
+        c->domain_redirects = apr_array_make(cmd->pool, 4, sizeof(*d));
+    d = apr_array_push(c->domain_redirects);
+    d->domain = apr_pstrdup(cmd->pool, domain);
+    ap_str_tolower((char *)d->domain);
+    d->url = url;
+    return NULL;
+}
+
+static const char *set_cobrand_text(cmd_parms *cmd, void *dc,
+                                    const char *arg)
+{
+    (void)dc;
+    if (*arg == '\0' || strlen(arg) > 256)
+        return bad_value(cmd, arg, "must be 1 to 256 characters");
+    *str_slot(cmd) = pp_url_encode(cmd->pool, arg);
+    return NULL;
+}
+
 const command_rec pp_cmds[] = {
     AP_INIT_TAKE1("PassportRealm", set_realm, CFG_OFFSET(realm), RSRC_CONF,
                   "The Passport realm (DARealm, srealm); default Passport.Net"),
@@ -143,5 +283,73 @@ const command_rec pp_cmds[] = {
     AP_INIT_TAKE1("PassportConfigVersion", set_config_version, NULL,
                   RSRC_CONF, "ConfigVersion, a non-negative integer; "
                   "default 15"),
+    AP_INIT_TAKE1("PassportAccountQuery", set_account_query,
+                  CFG_OFFSET(account_query), RSRC_CONF,
+                  "SQL with one %s (the lower-cased sign-in name) returning "
+                  "the password hash and the PUID"),
+    AP_INIT_TAKE1("PassportKeyFile", set_key_file, NULL, RSRC_CONF,
+                  "File of base64 keys, one a line; the first seals"),
+    AP_INIT_TAKE1("PassportTicketLifetime", set_ticket_lifetime, NULL,
+                  RSRC_CONF, "Ticket lifetime in seconds; default 86400"),
+    AP_INIT_TAKE2("PassportSite", set_site, NULL, RSRC_CONF,
+                  "A partner site: ID and RETURN-URL (repeatable)"),
+    AP_INIT_TAKE2("PassportDomainRedirect", set_domain_redirect, NULL,
+                  RSRC_CONF, "Sign-in names of DOMAIN are sent to URL"),
+    AP_INIT_TAKE1("PassportCoBrandURL", set_url, CFG_OFFSET(cobrand_url),
+                  RSRC_CONF, "Co-branding image URL sent as cburl"),
+    AP_INIT_TAKE1("PassportCoBrandText", set_cobrand_text,
+                  CFG_OFFSET(cobrand_text), RSRC_CONF,
+                  "Co-branding text sent as cbtxt"),
     { NULL }
 };
+
+/* ---- start-up ---------------------------------------------------------- */
+
+#include <http_log.h>
+#include <apr_dbd.h>
+#include <mod_dbd.h>
+
+APLOG_USE_MODULE(passport);
+
+/* A mod_dbd label per distinct query text, so vhosts sharing a
+ * connection pool never clash (FNV-1a, 64 bits). */
+static const char *label_of(apr_pool_t *p, const char *sql)
+{
+    apr_uint64_t h = APR_UINT64_C(14695981039346656037);
+
+    for (; *sql; sql++)
+        h = (h ^ (unsigned char)*sql) * APR_UINT64_C(1099511628211);
+    return apr_psprintf(p, "passport_acct_%016" APR_UINT64_T_HEX_FMT, h);
+}
+
+int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                   server_rec *s)
+{
+    APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare =
+        APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+    server_rec *sp;
+
+    (void)plog;
+    (void)ptemp;
+    for (sp = s; sp != NULL; sp = sp->next) {
+        pp_srv_cfg_t *c = pp_srv_cfg(sp);
+
+        /* Only servers that sign people in (they have a key) touch the
+         * database: a Nexus-only vhost must not break a mod_dbd pool
+         * that other modules use. */
+        if (c->keyring == NULL)
+            continue;
+        if (prepare == NULL) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sp,
+                         "PP0001: PassportKeyFile is set for %s:%u but "
+                         "mod_dbd is not loaded; mod_passport reads "
+                         "accounts through it (LoadModule dbd_module, "
+                         "then DBDriver and DBDParams)",
+                         sp->server_hostname, (unsigned)sp->port);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        c->account_label = label_of(pconf, pp_cfg_account_query(c));
+        prepare(sp, pp_cfg_account_query(c), c->account_label);
+    }
+    return OK;
+}

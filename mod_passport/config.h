@@ -10,10 +10,33 @@
 
 #include <httpd.h>
 #include <http_config.h>
+#include <apr_tables.h>
+
+#include "pp_keys.h"
 
 #define PP_DEFAULT_REALM          "Passport.Net"
 #define PP_DEFAULT_LOGIN_PATH     "/login2.srf"
 #define PP_DEFAULT_CONFIG_VERSION 15
+#define PP_DEFAULT_TICKET_LIFETIME 86400
+#define PP_MIN_TICKET_LIFETIME    60
+#define PP_MAX_TICKET_LIFETIME    2592000
+#define PP_DEFAULT_ACCOUNT_QUERY \
+    "SELECT password_hash, puid FROM passport_accounts WHERE signin = %s"
+#define PP_DEFAULT_SITE_ID        "507"
+#define PP_DEFAULT_SITE_URL       "http://messenger.msn.com"
+
+/* A partner site (PassportSite ID RETURN-URL). */
+typedef struct {
+    const char *id;
+    const char *return_url;
+    const char *host;                 /* of return_url, lower case */
+} pp_site_t;
+
+/* PassportDomainRedirect DOMAIN URL */
+typedef struct {
+    const char *domain;               /* lower case */
+    const char *url;
+} pp_domain_redirect_t;
 
 typedef struct {
     const char *realm;
@@ -24,6 +47,15 @@ typedef struct {
     const char *general_redir;
     const char *help;
     apr_int64_t config_version;       /* -1: unset */
+    const char *account_query;
+    const char *account_label;        /* mod_dbd label, set in post_config */
+    const char *key_file;
+    pp_keyring_t *keyring;            /* loaded with key_file */
+    apr_int64_t ticket_lifetime;      /* -1: unset */
+    apr_array_header_t *sites;        /* of pp_site_t */
+    apr_array_header_t *domain_redirects; /* of pp_domain_redirect_t */
+    const char *cobrand_url;
+    const char *cobrand_text;         /* URL-escaped */
 } pp_srv_cfg_t;
 
 extern module AP_MODULE_DECLARE_DATA passport_module;
@@ -38,5 +70,12 @@ pp_srv_cfg_t *pp_srv_cfg(const server_rec *s);
 const char *pp_cfg_realm(const pp_srv_cfg_t *c);
 const char *pp_cfg_dalogin(request_rec *r, const pp_srv_cfg_t *c);
 apr_int64_t pp_cfg_config_version(const pp_srv_cfg_t *c);
+apr_int64_t pp_cfg_ticket_lifetime(const pp_srv_cfg_t *c);
+const char *pp_cfg_account_query(const pp_srv_cfg_t *c);
+const apr_array_header_t *pp_cfg_sites(const pp_srv_cfg_t *c);
+
+/* Start-up checks and mod_dbd statement preparation (post_config). */
+int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                   server_rec *s);
 
 #endif

@@ -7,5 +7,7 @@
 #include <httpd.h>
 
 int pp_nexus_handler(request_rec *r);
+int pp_login2_handler(request_rec *r);
+int pp_logout_handler(request_rec *r);
 
 #endif

@@ -11,8 +11,14 @@
 
 static void pp_register_hooks(apr_pool_t *p)
 {
+    /* before mod_dbd's post_config, which prepares the statements */
+    static const char *const before_dbd[] = { "mod_dbd.c", NULL };
+
     (void)p;
+    ap_hook_post_config(pp_config_post, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_nexus_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(pp_login2_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(pp_logout_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(passport) = {

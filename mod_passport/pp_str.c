@@ -65,3 +65,47 @@ int pp_is_dalogin(const char *s)
     /* a host before the first slash, and a path after it */
     return slash != NULL && slash != s && slash[1] != '\0';
 }
+
+const char *pp_hex16(apr_pool_t *p, apr_uint64_t v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, 17);
+    int i;
+
+    for (i = 15; i >= 0; i--, v >>= 4)
+        out[i] = hex[v & 15];
+    out[16] = '\0';
+    return out;
+}
+
+int pp_parse_u64(const char *s, apr_uint64_t *out)
+{
+    int neg = 0;
+    apr_uint64_t v = 0;
+
+    if (s == NULL)
+        return 0;
+    if (*s == '-') {
+        neg = 1;
+        s++;
+    }
+    if (*s == '\0')
+        return 0;
+    for (; *s; s++) {
+        apr_uint64_t d;
+
+        if (!apr_isdigit(*s))
+            return 0;
+        d = (apr_uint64_t)(*s - '0');
+        if (v > (APR_UINT64_MAX - d) / 10)
+            return 0;
+        v = v * 10 + d;
+    }
+    if (neg) {
+        if (v > APR_UINT64_C(9223372036854775808))
+            return 0;
+        v = (apr_uint64_t)0 - v;
+    }
+    *out = v;
+    return 1;
+}

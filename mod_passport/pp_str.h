@@ -25,4 +25,10 @@ int pp_is_header_url(apr_pool_t *p, const char *s);
 /* HOST/PATH with no scheme, as clients expect DALogin. */
 int pp_is_dalogin(const char *s);
 
+/* 16 upper-case hex digits (PUID, CID). */
+const char *pp_hex16(apr_pool_t *p, apr_uint64_t v);
+
+/* A decimal 64-bit integer as databases return it; negative values
+ * are taken as two's complement. 1 on success. */
+int pp_parse_u64(const char *s, apr_uint64_t *out);
 #endif

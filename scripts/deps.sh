@@ -24,7 +24,7 @@ pp_ensure_packages() {
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq >/dev/null
         # shellcheck disable=SC2086
-        apt-get install -y -qq --no-install-recommends $missing >/dev/null
+        apt-get install -y -qq $missing >/dev/null
     else
         echo "mod_passport needs these Debian packages, which are missing:" >&2
         echo "  sudo apt-get install$missing" >&2

@@ -15,7 +15,7 @@ my $config_h = slurp('mod_passport/config.h');
 my $docs = slurp('docs/directives.md');
 
 my @directives = $config_c =~ /AP_INIT_\w+\(\s*"(Passport\w+)"/g;
-my ($struct) = $config_h =~ /typedef struct \{(.*?)\} pp_srv_cfg_t;/s;
+my ($struct) = $config_h =~ /typedef struct \{((?:(?!typedef).)*?)\} pp_srv_cfg_t;/s;
 my @fields = $struct =~ /(\w+)\s*(?:\[[^\]]*\])?;/g;
 
 plan tests => 1 + 2 * @directives + @fields;

@@ -5,6 +5,7 @@
 #define PP_TAP_H
 
 #include <stdarg.h>
+#include <apr_strings.h>
 #include <stdio.h>
 #include <string.h>
 #include <apr_general.h>

@@ -1,0 +1,98 @@
+/*
+ * db.c - mod_dbd glue: acquire a connection, run the prepared account
+ * statement, read every row (so the result set is released), parse it.
+ */
+#include "db.h"
+#include "config.h"
+#include "pp_str.h"
+
+#include <http_log.h>
+#include <apr_dbd.h>
+#include <mod_dbd.h>
+
+APLOG_USE_MODULE(passport);
+
+pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
+                                  pp_account_t *out)
+{
+    APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire =
+        APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    const pp_srv_cfg_t *c = pp_srv_cfg(r->server);
+    apr_dbd_prepared_t *stmt;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    pp_db_status_t st = PP_DB_NOT_FOUND;
+    const char *puid = NULL, *cid = NULL;
+    ap_dbd_t *dbd;
+    int rv, rows = 0, cols;
+
+    memset(out, 0, sizeof(*out));
+    if (acquire == NULL || c->account_label == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0301: no account "
+                      "database: mod_dbd is not loaded or PassportKeyFile "
+                      "is not set for this server");
+        return PP_DB_ERROR;
+    }
+    dbd = acquire(r);
+    if (dbd == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0302: account "
+                      "database unavailable (no mod_dbd connection; see "
+                      "the DBD errors in this log)");
+        return PP_DB_ERROR;
+    }
+    stmt = apr_hash_get(dbd->prepared, c->account_label, APR_HASH_KEY_STRING);
+    if (stmt == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0303: the account "
+                      "statement is not prepared on this connection "
+                      "(check PassportAccountQuery against the schema)");
+        return PP_DB_ERROR;
+    }
+    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 0,
+                          signin, NULL);
+    if (rv != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0304: account query "
+                      "failed: %s", apr_dbd_error(dbd->driver, dbd->handle,
+                                                  rv));
+        return PP_DB_ERROR;
+    }
+    cols = apr_dbd_num_cols(dbd->driver, res);
+    /* read to the end (-1) so the driver releases the result */
+    while ((rv = apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1)) != -1) {
+        if (rv != 0) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0305: reading "
+                          "the account row failed: %s",
+                          apr_dbd_error(dbd->driver, dbd->handle, rv));
+            return PP_DB_ERROR;
+        }
+        if (rows++ > 0 || cols < 2)
+            continue;
+        out->hash = apr_dbd_get_entry(dbd->driver, row, 0);
+        puid = apr_dbd_get_entry(dbd->driver, row, 1);
+        if (cols >= 3)
+            cid = apr_dbd_get_entry(dbd->driver, row, 2);
+    }
+    if (rows == 0)
+        return PP_DB_NOT_FOUND;
+    if (cols < 2) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0306: "
+                      "PassportAccountQuery returns %d column(s); it must "
+                      "return the password hash and the PUID", cols);
+        return PP_DB_ERROR;
+    }
+    if (rows > 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0307: %d accounts "
+                      "match the sign-in name '%s'; sign-in names must be "
+                      "unique", rows, ap_escape_logitem(r->pool, signin));
+        return PP_DB_ERROR;
+    }
+    if (out->hash == NULL || !pp_parse_u64(puid, &out->puid)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0308: the account "
+                      "'%s' has no password hash or no 64-bit PUID",
+                      ap_escape_logitem(r->pool, signin));
+        return PP_DB_NOT_FOUND;
+    }
+    if (cid != NULL && pp_parse_u64(cid, &out->cid))
+        out->has_cid = 1;
+    st = PP_DB_FOUND;
+    return st;
+}

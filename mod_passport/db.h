@@ -1,0 +1,27 @@
+/*
+ * db.h - account look-ups through mod_dbd (the only SQL in the module).
+ */
+#ifndef PP_DB_H
+#define PP_DB_H
+
+#include <httpd.h>
+
+typedef struct {
+    const char *hash;          /* the stored password hash */
+    apr_uint64_t puid;
+    int has_cid;               /* a third column was returned */
+    apr_uint64_t cid;
+} pp_account_t;
+
+typedef enum {
+    PP_DB_FOUND,
+    PP_DB_NOT_FOUND,
+    PP_DB_ERROR                /* database unavailable or query failed */
+} pp_db_status_t;
+
+/* Look up a (lower-cased) sign-in name with the server's prepared
+ * PassportAccountQuery. Every failure is logged with its reason. */
+pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
+                                  pp_account_t *out);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * pp_b64.c - strict base64 encoders and decoders (RFC 4648).
+ */
+#include "pp_b64.h"
+
+#include <string.h>
+
+static const char STD[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char URL[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static char *encode(apr_pool_t *p, const unsigned char *in, apr_size_t len,
+                    const char *alpha, int pad)
+{
+    char *out = apr_palloc(p, (len + 2) / 3 * 4 + 1), *o = out;
+    apr_size_t i;
+
+    for (i = 0; i + 2 < len; i += 3) {
+        *o++ = alpha[in[i] >> 2];
+        *o++ = alpha[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+        *o++ = alpha[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
+        *o++ = alpha[in[i + 2] & 63];
+    }
+    if (len - i == 1) {
+        *o++ = alpha[in[i] >> 2];
+        *o++ = alpha[(in[i] & 3) << 4];
+        if (pad) { *o++ = '='; *o++ = '='; }
+    }
+    else if (len - i == 2) {
+        *o++ = alpha[in[i] >> 2];
+        *o++ = alpha[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+        *o++ = alpha[(in[i + 1] & 15) << 2];
+        if (pad) *o++ = '=';
+    }
+    *o = '\0';
+    return out;
+}
+
+char *pp_b64url_encode(apr_pool_t *p, const unsigned char *in, apr_size_t len)
+{
+    return encode(p, in, len, URL, 0);
+}
+
+char *pp_b64_encode(apr_pool_t *p, const unsigned char *in, apr_size_t len)
+{
+    return encode(p, in, len, STD, 1);
+}
+
+static int value_of(char c, const char *alpha)
+{
+    const char *hit;
+
+    if (c == '\0' || c == '=')
+        return -1;
+    hit = strchr(alpha, c);
+    return hit ? (int)(hit - alpha) : -1;
+}
+
+/* Decode n alphabet characters (no padding) into bytes. Unused low bits
+ * of the last character must be zero (canonical encoding only). */
+static unsigned char *decode(apr_pool_t *p, const char *in, apr_size_t n,
+                             const char *alpha, apr_size_t *len)
+{
+    unsigned char *out;
+    apr_size_t i, o = 0;
+    unsigned int acc = 0;
+    int bits = 0;
+
+    if (n % 4 == 1)
+        return NULL;
+    out = apr_palloc(p, n / 4 * 3 + 3);
+    for (i = 0; i < n; i++) {
+        int v = value_of(in[i], alpha);
+
+        if (v < 0)
+            return NULL;
+        acc = (acc << 6) | (unsigned int)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    if (acc != 0)
+        return NULL;
+    *len = o;
+    return out;
+}
+
+unsigned char *pp_b64url_decode(apr_pool_t *p, const char *in, apr_size_t *len)
+{
+    if (in == NULL)
+        return NULL;
+    return decode(p, in, strlen(in), URL, len);
+}
+
+unsigned char *pp_b64_decode(apr_pool_t *p, const char *in, apr_size_t *len)
+{
+    apr_size_t n;
+
+    if (in == NULL)
+        return NULL;
+    n = strlen(in);
+    if (n % 4 != 0)
+        return NULL;
+    /* up to two '=' at the very end, nowhere else */
+    if (n > 0 && in[n - 1] == '=') {
+        n--;
+        if (in[n - 1] == '=')
+            n--;
+    }
+    return decode(p, in, n, STD, len);
+}

@@ -1,0 +1,130 @@
+/*
+ * pp_keys.c - loads PassportKeyFile and derives the per-purpose keys:
+ *   seal = HMAC-SHA256(raw, "mod_passport ticket seal v1")
+ *   mbi  = HMAC-SHA256(raw, "mod_passport mbi secret v1")
+ * (docs/tickets.md documents both derivations).
+ */
+#include "pp_keys.h"
+#include "pp_b64.h"
+
+#include <apr_strings.h>
+#include <apr_file_io.h>
+#include <apr_lib.h>
+#include <openssl/hmac.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
+
+#define MAX_KEY_FILE 65536
+
+static void derive(const unsigned char raw[PP_KEY_LEN], const char *label,
+                   unsigned char out[PP_KEY_LEN])
+{
+    unsigned int n = PP_KEY_LEN;
+
+    HMAC(EVP_sha256(), raw, PP_KEY_LEN, (const unsigned char *)label,
+         strlen(label), out, &n);
+}
+
+pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
+                               const char **err)
+{
+    pp_keyring_t *ring = apr_pcalloc(p, sizeof(*ring));
+    char *copy = apr_pstrdup(p, text), *line, *state = NULL;
+    int lineno = 0;
+
+    ring->keys = apr_array_make(p, 2, sizeof(pp_key_t));
+    /* split on '\n' by hand: apr_strtok would skip empty lines and
+     * lose the line numbers */
+    for (line = copy; line != NULL; line = state) {
+        char *end = strchr(line, '\n'), *s;
+        unsigned char *raw;
+        apr_size_t len = 0;
+        pp_key_t *k;
+
+        state = end ? end + 1 : NULL;
+        if (end)
+            *end = '\0';
+        lineno++;
+        while (apr_isspace(*line))
+            line++;
+        for (s = line + strlen(line); s > line && apr_isspace(s[-1]); s--)
+            s[-1] = '\0';
+        if (*line == '\0' || *line == '#')
+            continue;
+        raw = pp_b64_decode(p, line, &len);
+        if (raw == NULL || len != PP_KEY_LEN) {
+            *err = apr_psprintf(p, "line %d: not a key (want base64 of "
+                                "exactly %d bytes%s)", lineno, PP_KEY_LEN,
+                                raw ? apr_psprintf(p, ", got %lu",
+                                                   (unsigned long)len) : "");
+            return NULL;
+        }
+        k = apr_array_push(ring->keys);
+        memcpy(k->raw, raw, PP_KEY_LEN);
+        OPENSSL_cleanse(raw, len);
+        derive(k->raw, "mod_passport ticket seal v1", k->seal);
+        derive(k->raw, "mod_passport mbi secret v1", k->mbi);
+    }
+    if (ring->keys->nelts == 0) {
+        *err = "no key in the file (want one base64 line of 32 bytes)";
+        return NULL;
+    }
+    return ring;
+}
+
+pp_keyring_t *pp_keyring_load(apr_pool_t *p, const char *path,
+                              const char **err)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    char *buf, ebuf[128];
+    apr_size_t n;
+
+    rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, p);
+    if (rv == APR_SUCCESS)
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+    if (rv != APR_SUCCESS) {
+        *err = apr_psprintf(p, "cannot read '%s': %s", path,
+                            apr_strerror(rv, ebuf, sizeof(ebuf)));
+        return NULL;
+    }
+    if (fi.size > MAX_KEY_FILE) {
+        apr_file_close(f);
+        *err = apr_psprintf(p, "'%s' is too large for a key file", path);
+        return NULL;
+    }
+    n = (apr_size_t)fi.size;
+    buf = apr_palloc(p, n + 1);
+    rv = apr_file_read_full(f, buf, n, &n);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        *err = apr_psprintf(p, "cannot read '%s': %s", path,
+                            apr_strerror(rv, ebuf, sizeof(ebuf)));
+        return NULL;
+    }
+    buf[n] = '\0';
+    {
+        pp_keyring_t *ring = pp_keyring_parse(p, buf, err);
+
+        OPENSSL_cleanse(buf, n);
+        if (ring == NULL)
+            *err = apr_psprintf(p, "'%s': %s", path, *err);
+        return ring;
+    }
+}
+
+const char *pp_keyring_new_line(apr_pool_t *p, const char **err)
+{
+    unsigned char raw[PP_KEY_LEN];
+    const char *line;
+
+    if (RAND_bytes(raw, sizeof(raw)) != 1) {
+        *err = "the random generator failed";
+        return NULL;
+    }
+    line = apr_pstrcat(p, pp_b64_encode(p, raw, sizeof(raw)), "\n", NULL);
+    OPENSSL_cleanse(raw, sizeof(raw));
+    return line;
+}

@@ -1,0 +1,214 @@
+/*
+ * pp_p14.c - Passport1.4 header parsing and rendering.
+ *
+ * Parameters are comma-separated, with an optional space after each
+ * comma; names are matched case-insensitively (clients send both OrgURL
+ * and OrgUrl). sign-in, pwd, OrgURL and ru are URL-decoded (a comma in a
+ * password arrives as %2C); everything else is kept exactly as sent.
+ */
+#include "pp_p14.h"
+
+#include <apr_strings.h>
+#include <apr_lib.h>
+#include <string.h>
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+char *pp_url_decode(apr_pool_t *p, const char *s)
+{
+    char *out = apr_palloc(p, strlen(s) + 1), *o = out;
+
+    while (*s) {
+        if (*s == '%') {
+            int hi = hexval((unsigned char)s[1]), lo;
+
+            if (hi < 0)
+                return NULL;
+            lo = hexval((unsigned char)s[2]);
+            if (lo < 0 || (hi == 0 && lo == 0))
+                return NULL;
+            *o++ = (char)(hi << 4 | lo);
+            s += 3;
+        }
+        else
+            *o++ = *s++;
+    }
+    *o = '\0';
+    return out;
+}
+
+char *pp_url_encode(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+            *o++ = (char)c;
+        else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *pp_signin_normalize(apr_pool_t *p, const char *signin)
+{
+    char *s, *at;
+
+    if (signin == NULL || *signin == '\0' || strlen(signin) > 255)
+        return NULL;
+    s = apr_pstrdup(p, signin);
+    for (at = s; *at; at++) {
+        if ((unsigned char)*at <= 0x20 || *at == 0x7f || *at == ','
+            || *at == '\'' || *at == '"')
+            return NULL;
+        *at = (char)apr_tolower(*at);
+    }
+    at = strchr(s, '@');
+    if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
+        return NULL;
+    return s;
+}
+
+/* Store a decoded known parameter once; a repeat is an error. */
+static int take(apr_pool_t *p, const char **slot, const char *value,
+                int decode, const char *name, const char **err)
+{
+    if (*slot != NULL) {
+        *err = apr_psprintf(p, "parameter %s given twice", name);
+        return 0;
+    }
+    if (value == NULL) {
+        *err = apr_psprintf(p, "parameter %s has no value", name);
+        return 0;
+    }
+    *slot = decode ? pp_url_decode(p, value) : value;
+    if (*slot == NULL) {
+        *err = apr_psprintf(p, "parameter %s has a bad %%-escape", name);
+        return 0;
+    }
+    return 1;
+}
+
+int pp_p14_parse(apr_pool_t *p, const char *header, pp_p14_request_t *out,
+                 const char **err)
+{
+    const char *s;
+    char *rest, *elem, *next;
+
+    memset(out, 0, sizeof(*out));
+    out->params = apr_array_make(p, 16, sizeof(pp_p14_param_t));
+    if (header == NULL || *header == '\0') {
+        *err = "no Authorization header";
+        return 0;
+    }
+    if (strlen(header) > PP_P14_MAX_HEADER) {
+        *err = "Authorization header too long";
+        return 0;
+    }
+    for (s = header; *s; s++)
+        if ((unsigned char)*s < 0x20 && *s != '\t') {
+            *err = "control character in the Authorization header";
+            return 0;
+        }
+    s = header;
+    if (strncasecmp(s, "Passport1.4", 11) != 0
+        || (s[11] != ' ' && s[11] != '\t')) {
+        *err = "not a Passport1.4 Authorization header";
+        return 0;
+    }
+    /* the scheme, repeated by some clients ("Passport1.4 Passport1.4") */
+    do {
+        s += 11;
+        while (*s == ' ' || *s == '\t')
+            s++;
+    } while (strncasecmp(s, "Passport1.4", 11) == 0
+             && (s[11] == ' ' || s[11] == '\t'));
+    if (*s == '\0') {
+        *err = "no parameters after Passport1.4";
+        return 0;
+    }
+
+    rest = apr_pstrdup(p, s);
+    for (elem = rest; elem != NULL; elem = next) {
+        pp_p14_param_t *pm;
+        char *eq;
+        int ok = 1;
+
+        next = strchr(elem, ',');
+        if (next)
+            *next++ = '\0';
+        while (*elem == ' ' || *elem == '\t')
+            elem++;
+        if (*elem == '\0')
+            continue;                       /* ",," or a trailing comma */
+        if (out->params->nelts >= PP_P14_MAX_PARAMS) {
+            *err = "too many parameters";
+            return 0;
+        }
+        pm = apr_array_push(out->params);
+        eq = strchr(elem, '=');
+        if (eq) {
+            *eq = '\0';
+            pm->value = eq + 1;
+        }
+        pm->name = elem;
+
+        if (strcasecmp(pm->name, "sign-in") == 0)
+            ok = take(p, &out->signin, pm->value, 1, "sign-in", err);
+        else if (strcasecmp(pm->name, "pwd") == 0) {
+            ok = take(p, &out->pwd, pm->value, 1, "pwd", err);
+            if (ok && strlen(out->pwd) > PP_P14_MAX_PWD) {
+                *err = "password too long";
+                ok = 0;
+            }
+        }
+        else if (strcasecmp(pm->name, "OrgVerb") == 0)
+            ok = take(p, &out->org_verb, pm->value, 0, "OrgVerb", err);
+        else if (strcasecmp(pm->name, "OrgURL") == 0)
+            ok = take(p, &out->org_url, pm->value, 1, "OrgURL", err);
+        else if (strcasecmp(pm->name, "ru") == 0)
+            ok = take(p, &out->ru, pm->value, 1, "ru", err);
+        else if (strcasecmp(pm->name, "id") == 0)
+            ok = take(p, &out->id, pm->value, 0, "id", err);
+        else if (strcasecmp(pm->name, "tname") == 0)
+            out->tname = 1;
+        if (!ok)
+            return 0;
+    }
+    if (out->params->nelts == 0) {
+        *err = "no parameters after Passport1.4";
+        return 0;
+    }
+    return 1;
+}
+
+const char *pp_p14_success(apr_pool_t *p, const char *compact, const char *ru)
+{
+    return apr_pstrcat(p, "Passport1.4 da-status=success,tname=MSPAuth,"
+                       "tname=MSPProf,tname=MSPSec,from-PP='", compact,
+                       "',ru=", ru, NULL);
+}
+
+const char *pp_p14_challenge(apr_pool_t *p, int noretry, const char *realm,
+                             const char *cburl, const char *cbtxt)
+{
+    return apr_pstrcat(p, "Passport1.4 da-status=",
+                       noretry ? "failed-noretry" : "failed",
+                       ",srealm=", realm, ",ts=-1",
+                       noretry ? "" : ",prompt",
+                       cburl ? ",cburl=" : "", cburl ? cburl : "",
+                       cbtxt ? ",cbtxt=" : "", cbtxt ? cbtxt : "", NULL);
+}

@@ -1,0 +1,55 @@
+/*
+ * pp_p14.h - the Passport1.4 header grammar (MS-PASS 2.2): parsing the
+ * Authorization header of login2.srf and rendering the answers.
+ * Apache-free.
+ */
+#ifndef PP_P14_H
+#define PP_P14_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+#define PP_P14_MAX_HEADER 8192
+#define PP_P14_MAX_PARAMS 64
+#define PP_P14_MAX_PWD    256
+
+typedef struct {
+    const char *name;           /* as sent */
+    const char *value;          /* raw, NULL for a bare token */
+} pp_p14_param_t;
+
+typedef struct {
+    apr_array_header_t *params; /* every parameter, in order, raw */
+    const char *signin;         /* URL-decoded; NULL when absent */
+    const char *pwd;            /* URL-decoded; NULL when absent */
+    const char *org_verb;
+    const char *org_url;        /* URL-decoded */
+    const char *ru;             /* URL-decoded */
+    const char *id;             /* the partner site id */
+    int tname;                  /* a tname= parameter was sent */
+} pp_p14_request_t;
+
+/* Parse "Passport1.4 name=value,name=value,...". Returns 1, or 0 with
+ * *err saying what is wrong (never quoting a password). */
+int pp_p14_parse(apr_pool_t *p, const char *header, pp_p14_request_t *out,
+                 const char **err);
+
+/* Strict %XX decoding: a bad escape or a %00 fails (NULL). */
+char *pp_url_decode(apr_pool_t *p, const char *s);
+
+/* Escape everything but unreserved characters (RFC 3986). */
+char *pp_url_encode(apr_pool_t *p, const char *s);
+
+/* Lower-case ASCII copy; NULL unless it looks like local@domain. */
+const char *pp_signin_normalize(apr_pool_t *p, const char *signin);
+
+/* Authentication-Info value of a Token Response. */
+const char *pp_p14_success(apr_pool_t *p, const char *compact,
+                           const char *ru);
+
+/* WWW-Authenticate value of an Authentication Server Challenge.
+ * cburl and cbtxt (already escaped) are left out when NULL. */
+const char *pp_p14_challenge(apr_pool_t *p, int noretry, const char *realm,
+                             const char *cburl, const char *cbtxt);
+
+#endif
