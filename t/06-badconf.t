@@ -18,9 +18,23 @@ my @bad = (
     [ 'PassportDAReg ftp://x.example/', qr{PassportDAReg: 'ftp://x.example/' is not an absolute} ],
     [ 'PassportHelp "https://a.example/x y"', qr{PassportHelp: 'https://a.example/x y' is not} ],
     [ 'PassportPrivacy', qr/PassportPrivacy takes one argument/ ],
+    [ 'PassportKeyFile conf/keys/missing.key',
+      qr{PassportKeyFile: cannot read '[^']*conf/keys/missing\.key'} ],
+    [ 'PassportKeyFile conf/accounts.sql',
+      qr{PassportKeyFile: '[^']*accounts\.sql': line \d+: not a key} ],
+    [ 'PassportTicketLifetime 10',
+      qr/PassportTicketLifetime: '10' is not a number of seconds between 60 and 2592000/ ],
+    [ 'PassportTicketLifetime 1d', qr/PassportTicketLifetime: '1d' is not/ ],
+    [ 'PassportAccountQuery "SELECT password_hash, puid FROM passport_accounts"',
+      qr/PassportAccountQuery: .* must have exactly one %s/ ],
+    [ 'PassportSite 507 messenger.msn.com', qr/PassportSite: 'messenger\.msn\.com' is not an absolute/ ],
+    [ "PassportSite 1 http://a.example/\nPassportSite 1 http://b.example/",
+      qr/PassportSite: '1' is configured twice/ ],
+    [ 'PassportDomainRedirect a@b.example https://x.example/', qr/PassportDomainRedirect: 'a\@b\.example' is not a domain/ ],
+    [ 'PassportCoBrandURL javascript:alert(1)', qr/PassportCoBrandURL: 'javascript:alert\(1\)' is not/ ],
 );
 
-plan tests => 2 * @bad + 2;
+plan tests => 2 * @bad + 4;
 
 my $vars = Apache::Test::vars();
 my $t_dir = $vars->{t_dir};
@@ -56,3 +70,11 @@ my ($rc, $out) = check_config("PassportRealm Good.Example\nPassportConfigVersion
                               . "PassportDAReg https://reg.good.example/");
 ok t_cmp($rc, 0, 'a good configuration passes httpd -t');
 ok t_cmp($out, qr/Syntax OK/, 'Syntax OK');
+
+# A short key file is refused with the reason.
+my $short = File::Spec->catfile($t_dir, 'logs', 'short.key');
+t_write_file($short, "AAAA\n");
+($rc, $out) = check_config("PassportKeyFile $short");
+ok t_cmp($rc != 0, 1, 'a key of the wrong size is refused');
+ok t_cmp($out, qr/PassportKeyFile: '[^']*short\.key': line 1: not a key \(want base64 of exactly 32 bytes, got 3\)/,
+         'and the message says why');

@@ -40,4 +40,52 @@ sub raw_request {
     return $out;
 }
 
+
+# The Authorization header a Passport 1.4 client sends (libpurple's
+# shape): sign-in and pwd URL-encoded, then the messenger challenge.
+sub p14_header {
+    my (%a) = @_;
+    my @p = ('OrgVerb=GET',
+             'OrgURL=' . ($a{orgurl} // 'http%3A%2F%2Fmessenger%2Emsn%2Ecom'));
+    push @p, 'sign-in=' . url_encode($a{signin}) if defined $a{signin};
+    push @p, 'pwd=' . url_encode($a{pwd}) if defined $a{pwd};
+    push @p, 'lc=1033', 'id=' . ($a{id} // '507'), 'tw=40', 'fs=1',
+             'ru=' . ($a{ru} // 'http%3A%2F%2Fmessenger%2Emsn%2Ecom'),
+             'ct=1062764229', 'kpp=1', 'kv=5', 'ver=2.1.0173.1',
+             'tpf=43f8a4c8ed940c04e3740be46c4d1619';
+    return 'Passport1.4 ' . join(',', @p);
+}
+
+sub url_encode {
+    my ($s) = @_;
+    $s =~ s/([^A-Za-z0-9_.~-])/sprintf('%%%02X', ord $1)/ge;
+    return $s;
+}
+
+# The t=...&p=... of a success answer, or undef.
+sub from_pp {
+    my ($res) = @_;
+    my $ai = $res->header('Authentication-Info') // '';
+    return $ai =~ /from-PP='([^']*)'/ ? $1 : undef;
+}
+
+# The value of one Set-Cookie of a response, or undef.
+sub cookie_of {
+    my ($res, $name) = @_;
+    for my $c ($res->header('Set-Cookie')) {
+        return $1 if $c =~ /^\Q$name\E=([^;]*)/;
+    }
+    return undef;
+}
+
+# Everything the server logged so far.
+sub error_log {
+    my $file = Apache::Test::vars('t_logs') . '/error_log';
+    open my $fh, '<', $file or return '';
+    local $/;
+    return <$fh>;
+}
+
+push @EXPORT_OK, qw(p14_header url_encode from_pp cookie_of error_log);
+
 1;

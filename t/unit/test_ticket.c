@@ -91,6 +91,24 @@ int main(void)
     is_str(pp_ticket_status_word(PP_TICKET_BAD_AUDIENCE), "bad-audience",
            "reason words");
 
+    /* The worked example of docs/tickets.md must keep opening. */
+    {
+        pp_keyring_t *doc = pp_keyring_parse(p,
+            "tuMCvq6DQhzwt1HKEs/r2A5acRUOYvDRFHR569fBvTg=", &err);
+        const char *ex = pp_ticket_from_compact(p, "t=AVDCUmvG084QOgXWjzM3kp"
+            "GLGXhWrgys3QqydLLYpboXnNQCLXfNqOZcfacQhBSKBO_f9ZzjfXIOmh9la2ruJ1"
+            "sJT6nrYjYPKbbkMxCGlQ&p=0000000000000003");
+
+        ok(pp_ticket_open(p, doc, "Passport.Net", ex, 1795313600,
+                          "messenger.msn.com", &o) == PP_TICKET_OK
+           && o.puid == 3 && strcmp(o.signin, "sha@example.com") == 0
+           && o.issued == 1795313556 && o.expires == 1795317156,
+           "docs/tickets.md worked example opens");
+        ok(pp_ticket_open(p, doc, "Passport.Net", ex, 1795317156,
+                          "messenger.msn.com", &o) == PP_TICKET_EXPIRED,
+           "and expires when it says");
+    }
+
     t.signin = "";
     ok(pp_ticket_seal(p, a, "Passport.Net", &t, &err) == NULL,
        "empty sign-in refused");

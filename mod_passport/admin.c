@@ -1,0 +1,385 @@
+/*
+ * admin.c - passport-admin, the operator's command-line tool. Built from
+ * the same core library as the module; reaches the account database
+ * through APR DBD with mod_dbd's driver names (sqlite3, pgsql, mysql).
+ */
+#include "pp_hash.h"
+#include "pp_keys.h"
+#include "pp_p14.h"
+#include "pp_str.h"
+
+#include <apr_general.h>
+#include <apr_strings.h>
+#include <apr_file_io.h>
+#include <apr_dbd.h>
+#include <apr_lib.h>
+#include <apr_md5.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    apr_pool_t *pool;
+    const char *driver_name;
+    const char *params;
+    const char *hash_format;
+    const char *puid;
+    int rotate;
+    const apr_dbd_driver_t *driver;
+    apr_dbd_t *handle;
+} admin_t;
+
+static const char *SCHEMA_SQLITE =
+    "CREATE TABLE IF NOT EXISTS passport_accounts (\n"
+    "    signin        TEXT    NOT NULL UNIQUE,\n"
+    "    password_hash TEXT    NOT NULL,\n"
+    "    puid          INTEGER NOT NULL UNIQUE,\n"
+    "    cid           INTEGER UNIQUE,\n"
+    "    created       INTEGER NOT NULL DEFAULT (strftime('%s', 'now'))\n"
+    ");\n";
+static const char *SCHEMA_PGSQL =
+    "CREATE TABLE IF NOT EXISTS passport_accounts (\n"
+    "    signin        TEXT    NOT NULL UNIQUE,\n"
+    "    password_hash TEXT    NOT NULL,\n"
+    "    puid          BIGINT  NOT NULL UNIQUE,\n"
+    "    cid           BIGINT  UNIQUE,\n"
+    "    created       TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now()\n"
+    ");\n";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: passport-admin [-d DRIVER] [-p PARAMS] COMMAND [ARGS]\n"
+"\n"
+"  -d DRIVER   APR DBD driver, as mod_dbd's DBDriver (default sqlite3)\n"
+"  -p PARAMS   as mod_dbd's DBDParams (for sqlite3: the database file)\n"
+"\n"
+"commands:\n"
+"  schema [--print]         create the passport_accounts table\n"
+"  add SIGNIN [--puid N] [--hash bcrypt|pbkdf2|sha1]\n"
+"                           add an account; the password is read from\n"
+"                           the terminal (no echo) or one line of stdin\n"
+"  passwd SIGNIN [--hash F] set an account's password (same input)\n"
+"  remove SIGNIN            remove an account\n"
+"  list                     list sign-in names and PUIDs\n"
+"  keygen FILE [--rotate]   write a new key file (mode 0600); with\n"
+"                           --rotate, put a new first key before the\n"
+"                           existing ones\n");
+}
+
+static int fail(const char *fmt, const char *a)
+{
+    fprintf(stderr, "passport-admin: ");
+    fprintf(stderr, fmt, a);
+    fprintf(stderr, "\n");
+    return 1;
+}
+
+static const char *schema_of(const char *driver)
+{
+    if (strcmp(driver, "sqlite3") == 0)
+        return SCHEMA_SQLITE;
+    if (strcmp(driver, "pgsql") == 0 || strcmp(driver, "mysql") == 0)
+        return SCHEMA_PGSQL;   /* TEXT/BIGINT/now() read the same in both */
+    return NULL;
+}
+
+static int db_open(admin_t *a)
+{
+    const char *err = NULL;
+    apr_status_t rv;
+
+    if (a->params == NULL)
+        return fail("%s: -p PARAMS is required (e.g. -p /var/lib/passport."
+                    "db for sqlite3)", a->driver_name);
+    rv = apr_dbd_get_driver(a->pool, a->driver_name, &a->driver);
+    if (rv != APR_SUCCESS)
+        return fail("no APR DBD driver '%s' (for sqlite3 install "
+                    "libaprutil1-dbd-sqlite3)", a->driver_name);
+    rv = apr_dbd_open_ex(a->driver, a->pool, a->params, &a->handle, &err);
+    if (rv != APR_SUCCESS)
+        return fail("cannot open the database: %s", err ? err : "unknown");
+    return 0;
+}
+
+/* Run a statement with %s parameters (prepared, never spliced). */
+static int db_exec(admin_t *a, const char *sql, int *nrows, ...)
+{
+    apr_dbd_prepared_t *stmt = NULL;
+    va_list ap;
+    int rv, n = 0;
+    const char *args[4];
+    int i = 0;
+
+    va_start(ap, nrows);
+    while (i < 4 && (args[i] = va_arg(ap, const char *)) != NULL)
+        i++;
+    va_end(ap);
+    rv = apr_dbd_prepare(a->driver, a->pool, a->handle, sql, NULL, &stmt);
+    if (rv == 0)
+        rv = apr_dbd_pquery(a->driver, a->pool, a->handle, &n, stmt, i, args);
+    if (rv != 0) {
+        fprintf(stderr, "passport-admin: %s\n",
+                apr_dbd_error(a->driver, a->handle, rv));
+        return 1;
+    }
+    if (nrows)
+        *nrows = n;
+    return 0;
+}
+
+/* The password from the terminal (twice, no echo) or a line of stdin. */
+static const char *read_password(admin_t *a)
+{
+    char buf[PP_P14_MAX_PWD + 2];
+    apr_size_t n = sizeof(buf);
+    size_t len;
+
+    if (isatty(0)) {
+        char again[sizeof(buf)];
+        apr_size_t m = sizeof(again);
+
+        if (apr_password_get("Password: ", buf, &n) != APR_SUCCESS
+            || apr_password_get("Again: ", again, &m) != APR_SUCCESS)
+            return NULL;
+        if (strcmp(buf, again) != 0) {
+            fprintf(stderr, "passport-admin: the passwords differ\n");
+            return NULL;
+        }
+    }
+    else if (fgets(buf, sizeof(buf), stdin) == NULL)
+        return NULL;
+    len = strlen(buf);
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+        buf[--len] = '\0';
+    if (len == 0 || len > PP_P14_MAX_PWD) {
+        fprintf(stderr, "passport-admin: the password must be 1 to %d "
+                "bytes\n", PP_P14_MAX_PWD);
+        return NULL;
+    }
+    return apr_pstrdup(a->pool, buf);
+}
+
+static const char *new_puid(admin_t *a)
+{
+    unsigned char b[8];
+    apr_uint64_t v = 0;
+    int i;
+
+    if (RAND_bytes(b, sizeof(b)) != 1)
+        return NULL;
+    for (i = 0; i < 8; i++)
+        v = v << 8 | b[i];
+    v &= APR_UINT64_C(0x7fffffffffffffff);   /* positive in every SQL */
+    return apr_psprintf(a->pool, "%" APR_UINT64_T_FMT, v | 1);
+}
+
+static int cmd_add(admin_t *a, const char *who, int update)
+{
+    const char *signin = pp_signin_normalize(a->pool, who), *pw, *hash;
+    const char *err = NULL, *puid = a->puid;
+    apr_uint64_t check;
+    int n = 0;
+
+    if (signin == NULL)
+        return fail("'%s' is not a sign-in name (name@domain)", who);
+    if (puid && !pp_parse_u64(puid, &check))
+        return fail("--puid '%s' is not a 64-bit integer", puid);
+    if ((pw = read_password(a)) == NULL)
+        return fail("%s", "no password read");
+    hash = pp_password_hash(a->pool, pw, a->hash_format, &err);
+    if (hash == NULL)
+        return fail("%s", err);
+    if (db_open(a))
+        return 1;
+    if (update) {
+        if (db_exec(a, "UPDATE passport_accounts SET password_hash = %s "
+                    "WHERE signin = %s", &n, hash, signin, NULL))
+            return 1;
+        if (n == 0)
+            return fail("no account '%s'", signin);
+        printf("password set for %s\n", signin);
+        return 0;
+    }
+    if (puid == NULL)
+        puid = new_puid(a);
+    if (db_exec(a, "INSERT INTO passport_accounts (signin, password_hash, "
+                "puid) VALUES (%s, %s, %s)", &n, signin, hash, puid, NULL))
+        return 1;
+    printf("added %s, PUID %s\n", signin, pp_hex16(a->pool,
+           (pp_parse_u64(puid, &check), check)));
+    return 0;
+}
+
+static int cmd_remove(admin_t *a, const char *who)
+{
+    const char *signin = pp_signin_normalize(a->pool, who);
+    int n = 0;
+
+    if (signin == NULL)
+        return fail("'%s' is not a sign-in name (name@domain)", who);
+    if (db_open(a) || db_exec(a, "DELETE FROM passport_accounts WHERE "
+                              "signin = %s", &n, signin, NULL))
+        return 1;
+    if (n == 0)
+        return fail("no account '%s'", signin);
+    printf("removed %s\n", signin);
+    return 0;
+}
+
+static int cmd_list(admin_t *a)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    int rv;
+
+    if (db_open(a))
+        return 1;
+    rv = apr_dbd_select(a->driver, a->pool, a->handle, &res,
+                        "SELECT signin, puid FROM passport_accounts "
+                        "ORDER BY signin", 0);
+    if (rv != 0)
+        return fail("%s", apr_dbd_error(a->driver, a->handle, rv));
+    while ((rv = apr_dbd_get_row(a->driver, a->pool, res, &row, -1)) == 0) {
+        apr_uint64_t puid = 0;
+        const char *p = apr_dbd_get_entry(a->driver, row, 1);
+
+        pp_parse_u64(p, &puid);
+        printf("%s\t%s\n", apr_dbd_get_entry(a->driver, row, 0),
+               pp_hex16(a->pool, puid));
+    }
+    return 0;
+}
+
+static int cmd_schema(admin_t *a, int print)
+{
+    const char *sql = schema_of(a->driver_name);
+    int n = 0, rv;
+
+    if (sql == NULL)
+        return fail("no schema for driver '%s' (sqlite3, pgsql, mysql)",
+                    a->driver_name);
+    if (print) {
+        fputs(sql, stdout);
+        return 0;
+    }
+    if (db_open(a))
+        return 1;
+    /* APR's sqlite3 driver fails on whitespace after the last ';' */
+    sql = apr_pstrndup(a->pool, sql, (apr_size_t)(strrchr(sql, ';') - sql + 1));
+    if ((rv = apr_dbd_query(a->driver, a->handle, &n, sql)) != 0)
+        return fail("%s", apr_dbd_error(a->driver, a->handle, rv));
+    printf("schema ready\n");
+    return 0;
+}
+
+static int cmd_keygen(admin_t *a, const char *path)
+{
+    const char *err = NULL, *line = pp_keyring_new_line(a->pool, &err);
+    const char *old = "";
+    apr_file_t *f;
+    apr_status_t rv;
+
+    if (line == NULL)
+        return fail("%s", err);
+    if (a->rotate) {
+        pp_keyring_t *ring = pp_keyring_load(a->pool, path, &err);
+        char *buf;
+        apr_size_t n;
+
+        if (ring == NULL)
+            return fail("%s", err);
+        if (apr_file_open(&f, path, APR_FOPEN_READ, 0, a->pool) != APR_SUCCESS)
+            return fail("cannot read '%s'", path);
+        buf = apr_pcalloc(a->pool, 65537);
+        n = 65536;
+        apr_file_read_full(f, buf, n, &n);
+        apr_file_close(f);
+        old = buf;
+    }
+    else if (access(path, F_OK) == 0)
+        return fail("'%s' exists; use --rotate to add a new first key",
+                    path);
+    rv = apr_file_open(&f, apr_pstrcat(a->pool, path, ".new", NULL),
+                       APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE,
+                       APR_FPROT_UREAD | APR_FPROT_UWRITE, a->pool);
+    if (rv != APR_SUCCESS)
+        return fail("cannot write '%s.new'", path);
+    apr_file_puts(line, f);
+    apr_file_puts(old, f);
+    apr_file_close(f);
+    if (apr_file_rename(apr_pstrcat(a->pool, path, ".new", NULL), path,
+                        a->pool) != APR_SUCCESS)
+        return fail("cannot rename over '%s'", path);
+    printf("%s: %s\n", path, a->rotate ? "new first key added" : "written");
+    return 0;
+}
+
+/* Options may come before or after the command and its argument. */
+int main(int argc, const char *const *argv)
+{
+    admin_t a = { 0 };
+    const char *pos[2] = { NULL, NULL }, *cmd, *arg;
+    int i, npos = 0, print = 0, rc;
+
+    apr_app_initialize(&argc, &argv, NULL);
+    atexit(apr_terminate);
+    apr_pool_create(&a.pool, NULL);
+    apr_dbd_init(a.pool);
+    a.driver_name = "sqlite3";
+    for (i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        const char **slot = NULL;
+
+        if (!strcmp(o, "-d") || !strcmp(o, "--driver")) slot = &a.driver_name;
+        else if (!strcmp(o, "-p") || !strcmp(o, "--params")) slot = &a.params;
+        else if (!strcmp(o, "--hash")) slot = &a.hash_format;
+        else if (!strcmp(o, "--puid")) slot = &a.puid;
+        else if (!strcmp(o, "--rotate")) { a.rotate = 1; continue; }
+        else if (!strcmp(o, "--print")) { print = 1; continue; }
+        else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+            usage(stdout);
+            return 0;
+        }
+        else if (o[0] == '-') {
+            fprintf(stderr, "passport-admin: unknown option '%s'\n", o);
+            usage(stderr);
+            return 2;
+        }
+        else if (npos < 2) { pos[npos++] = o; continue; }
+        else { usage(stderr); return 2; }
+        if (++i >= argc) {
+            fprintf(stderr, "passport-admin: %s needs a value\n", o);
+            return 2;
+        }
+        *slot = argv[i];
+    }
+    if ((cmd = pos[0]) == NULL) {
+        usage(stderr);
+        return 2;
+    }
+    arg = pos[1];
+    if (strcmp(cmd, "schema") == 0)
+        rc = cmd_schema(&a, print);
+    else if (strcmp(cmd, "list") == 0)
+        rc = cmd_list(&a);
+    else if (arg == NULL) {
+        usage(stderr);
+        return 2;
+    }
+    else if (strcmp(cmd, "add") == 0)
+        rc = cmd_add(&a, arg, 0);
+    else if (strcmp(cmd, "passwd") == 0)
+        rc = cmd_add(&a, arg, 1);
+    else if (strcmp(cmd, "remove") == 0)
+        rc = cmd_remove(&a, arg);
+    else if (strcmp(cmd, "keygen") == 0)
+        rc = cmd_keygen(&a, arg);
+    else {
+        usage(stderr);
+        return 2;
+    }
+    return rc;
+}

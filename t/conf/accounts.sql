@@ -1,0 +1,13 @@
+-- Test accounts, one per stored-hash format. Passwords (test only):
+--   alice@example.com   alice-pw,1   bcrypt $2y$ (a comma in it)
+--   apr1@example.com    apr1-pw      $apr1$
+--   sha@example.com     sha-pw       {SHA}
+--   crypt@example.com   crypt-pw     crypt(3) SHA-512 ($6$)
+--   pbkdf2@example.com  pbkdf2-pw    pbkdf2_sha256 (Escargot)
+--   nopuid@example.com  x            PUID that is not a number
+INSERT INTO passport_accounts (signin, password_hash, puid) VALUES
+ ('alice@example.com', '$2y$05$2uTiNK4DvcqAFKc31pWNfuSldHs5HMxlaPelOcC2PUB5Nia8QhaxK', 81985529216486895),
+ ('apr1@example.com', '$apr1$zRgWxxwA$zixGq3rXR5K8/WSpvTL0b.', 2),
+ ('sha@example.com', '{SHA}O/MvdjOwOQpt8I9HBSVZugThPMw=', 3),
+ ('crypt@example.com', '$6$abcdefgh$Lpde4IR2/JYkZFBmo/ADytbjUvtUivz/nS4OIiIxCIf7oMSbzT7Vm.KY.VVreop23ohq.uTfgMa4dO33g883X.', 4),
+ ('pbkdf2@example.com', 'pbkdf2_sha256$1000$pepper42$5CIVCyyCUrAbDieBvgqoweqrpbuKKlVzUZT2LU5OmCg=', 5);
