@@ -1,0 +1,163 @@
+/*
+ * pp_mbi.c - MBI_KEY_OLD key derivation, blob and check (OpenSSL EVP).
+ */
+#include "pp_mbi.h"
+#include "pp_b64.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
+#include <string.h>
+
+#define HASH_MAGIC "WS-SecureConversationSESSION KEY HASH"
+#define ENC_MAGIC  "WS-SecureConversationSESSION KEY ENCRYPTION"
+#define MAX_NONCE  256
+
+static void hmac_sha1(const unsigned char *k, apr_size_t kl,
+                      const unsigned char *m, apr_size_t ml,
+                      unsigned char out[20])
+{
+    unsigned int n = 20;
+
+    HMAC(EVP_sha1(), k, (int)kl, m, ml, out, &n);
+}
+
+void pp_mbi_derive(const unsigned char *key, apr_size_t keylen,
+                   const char *magic, unsigned char out[24])
+{
+    apr_size_t ml = strlen(magic);
+    unsigned char h1[20], h2[20], h3[20], h4[20], buf[20 + 64];
+
+    hmac_sha1(key, keylen, (const unsigned char *)magic, ml, h1);
+    memcpy(buf, h1, 20);
+    memcpy(buf + 20, magic, ml);
+    hmac_sha1(key, keylen, buf, 20 + ml, h2);
+    hmac_sha1(key, keylen, h1, 20, h3);
+    memcpy(buf, h3, 20);
+    hmac_sha1(key, keylen, buf, 20 + ml, h4);
+    memcpy(out, h2, 20);
+    memcpy(out + 20, h4, 4);
+}
+
+/* 3DES-EDE-CBC without padding (the input is a multiple of 8). */
+static int des3(int enc, const unsigned char key[24], const unsigned char iv[8],
+                const unsigned char *in, int len, unsigned char *out)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int n = 0, fin = 0, ok = 0;
+
+    if (ctx == NULL)
+        return 0;
+    if (EVP_CipherInit_ex(ctx, EVP_des_ede3_cbc(), NULL, key, iv, enc) == 1
+        && EVP_CIPHER_CTX_set_padding(ctx, 0) == 1
+        && EVP_CipherUpdate(ctx, out, &n, in, len) == 1
+        && EVP_CipherFinal_ex(ctx, out + n, &fin) == 1)
+        ok = (n + fin == len);
+    EVP_CIPHER_CTX_free(ctx);
+    return ok;
+}
+
+static void put_le32(unsigned char *b, apr_uint32_t v)
+{
+    b[0] = v; b[1] = v >> 8; b[2] = v >> 16; b[3] = v >> 24;
+}
+
+static apr_uint32_t get_le32(const unsigned char *b)
+{
+    return b[0] | (apr_uint32_t)b[1] << 8 | (apr_uint32_t)b[2] << 16
+         | (apr_uint32_t)b[3] << 24;
+}
+
+const char *pp_mbi_blob(apr_pool_t *p, const unsigned char *secret,
+                        apr_size_t secret_len, const char *nonce,
+                        const unsigned char *iv_in, int amsn_padding)
+{
+    unsigned char key2[24], key3[24], iv[8], hash[20];
+    unsigned char plain[MAX_NONCE + 80], *blob;
+    apr_size_t nl = strlen(nonce), pl;
+    static const apr_uint32_t head[7] = { 28, 1, 0x6603, 0x8004, 8, 20, 0 };
+    int i;
+
+    if (nl == 0 || nl > MAX_NONCE)
+        return NULL;
+    pp_mbi_derive(secret, secret_len, HASH_MAGIC, key2);
+    pp_mbi_derive(secret, secret_len, ENC_MAGIC, key3);
+    hmac_sha1(key2, 24, (const unsigned char *)nonce, nl, hash);
+
+    memcpy(plain, nonce, nl);
+    if (amsn_padding) {
+        /* PKCS#5 to a multiple of 8, and at least 72 bytes */
+        unsigned char pad = (unsigned char)(8 - nl % 8);
+
+        pl = nl + pad;
+        memset(plain + nl, pad, pad);
+        while (pl < 72)
+            plain[pl++] = pad;
+    }
+    else {
+        memset(plain + nl, 0x08, 8);
+        pl = nl + 8;
+    }
+    if (pl % 8 != 0)
+        return NULL;
+
+    if (iv_in)
+        memcpy(iv, iv_in, 8);
+    else if (RAND_bytes(iv, 8) != 1)
+        return NULL;
+    blob = apr_palloc(p, PP_MBI_BLOB_HEADER + 8 + 20 + pl);
+    for (i = 0; i < 6; i++)
+        put_le32(blob + 4 * i, head[i]);
+    put_le32(blob + 24, (apr_uint32_t)pl);
+    memcpy(blob + 28, iv, 8);
+    memcpy(blob + 36, hash, 20);
+    if (!des3(1, key3, iv, plain, (int)pl, blob + 56))
+        return NULL;
+    OPENSSL_cleanse(key2, sizeof(key2));
+    OPENSSL_cleanse(key3, sizeof(key3));
+    return pp_b64_encode(p, blob, 56 + pl);
+}
+
+int pp_mbi_check(apr_pool_t *p, const unsigned char *secret,
+                 apr_size_t secret_len, const char *nonce,
+                 const char *blob_b64)
+{
+    unsigned char key2[24], key3[24], hash[20], *blob, *plain;
+    apr_size_t len = 0, nl = nonce ? strlen(nonce) : 0, cl;
+    int ok;
+
+    if (nl == 0 || nl > MAX_NONCE || blob_b64 == NULL)
+        return 0;
+    blob = pp_b64_decode(p, blob_b64, &len);
+    if (blob == NULL || len < 56 + 8)
+        return 0;
+    cl = get_le32(blob + 24);
+    if (get_le32(blob) != 28 || get_le32(blob + 4) != 1
+        || get_le32(blob + 8) != 0x6603 || get_le32(blob + 12) != 0x8004
+        || get_le32(blob + 16) != 8 || get_le32(blob + 20) != 20
+        || cl != len - 56 || cl % 8 != 0 || cl < nl)
+        return 0;
+    pp_mbi_derive(secret, secret_len, HASH_MAGIC, key2);
+    pp_mbi_derive(secret, secret_len, ENC_MAGIC, key3);
+    plain = apr_palloc(p, cl);
+    ok = des3(0, key3, blob + 28, blob + 56, (int)cl, plain)
+         && CRYPTO_memcmp(plain, nonce, nl) == 0;
+    hmac_sha1(key2, 24, (const unsigned char *)nonce, nl, hash);
+    ok = ok && CRYPTO_memcmp(hash, blob + 36, 20) == 0;
+    OPENSSL_cleanse(key2, sizeof(key2));
+    OPENSSL_cleanse(key3, sizeof(key3));
+    return ok;
+}
+
+void pp_mbi_secret(const pp_key_t *key, const char *ticket,
+                   unsigned char out[PP_MBI_SECRET_LEN])
+{
+    unsigned char full[32];
+    unsigned int n = sizeof(full);
+
+    HMAC(EVP_sha256(), key->mbi, PP_KEY_LEN, (const unsigned char *)ticket,
+         strlen(ticket), full, &n);
+    memcpy(out, full, PP_MBI_SECRET_LEN);
+    OPENSSL_cleanse(full, sizeof(full));
+}
