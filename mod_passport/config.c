@@ -26,6 +26,7 @@ void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s)
     (void)s;
     c->config_version = -1;
     c->ticket_lifetime = -1;
+    c->max_body = -1;
     return c;
 }
 
@@ -54,6 +55,8 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(domain_redirects);
     MERGE_PTR(cobrand_url);
     MERGE_PTR(cobrand_text);
+    MERGE_PTR(services);
+    MERGE_NUM(max_body);
     return m;
 }
 
@@ -98,6 +101,31 @@ const apr_array_header_t *pp_cfg_sites(const pp_srv_cfg_t *c)
     };
 
     return c->sites != NULL ? c->sites : &defaults;
+}
+
+/* Every address of the references and of real clients (CLIENTS.md). */
+static const char *default_services[] = {
+    PP_ADDRESS_LEGACY, "messengerclear.live.com", "messenger.msn.com",
+    "contacts.msn.com", "messengersecure.live.com", "spaces.msn.com",
+    "spaces.live.com", "livecontacts.live.com", "storage.msn.com",
+    "storage.live.com", "sup.live.com"
+};
+
+const apr_array_header_t *pp_cfg_services(const pp_srv_cfg_t *c)
+{
+    static apr_array_header_t defaults = {
+        NULL, sizeof(const char *),
+        sizeof(default_services) / sizeof(default_services[0]),
+        sizeof(default_services) / sizeof(default_services[0]),
+        (char *)default_services
+    };
+
+    return c->services != NULL ? c->services : &defaults;
+}
+
+apr_int64_t pp_cfg_max_body(const pp_srv_cfg_t *c)
+{
+    return c->max_body != -1 ? c->max_body : PP_DEFAULT_MAX_BODY;
 }
 
 /* ---- setters ---------------------------------------------------------- */
@@ -264,6 +292,35 @@ static const char *set_cobrand_text(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
+static const char *set_service(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pp_srv_cfg_t *c = srv_cfg_of(cmd);
+
+    (void)dc;
+    if (!pp_is_ptoken(arg) || strlen(arg) > 255 || strchr(arg, '<')
+        || strchr(arg, '>') || strchr(arg, '&'))
+        return bad_value(cmd, arg, "is not a service address (a host name "
+                         "or URL, no spaces, commas, quotes, < > &)");
+    if (c->services == NULL)
+        c->services = apr_array_make(cmd->pool, 8, sizeof(const char *));
+    APR_ARRAY_PUSH(c->services, const char *) = arg;
+    return NULL;
+}
+
+static const char *set_max_body(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pp_srv_cfg_t *c = srv_cfg_of(cmd);
+    apr_int64_t v;
+
+    (void)dc;
+    if (!pp_parse_uint(arg, PP_MAX_MAX_BODY, &v) || v < PP_MIN_MAX_BODY)
+        return bad_value(cmd, arg, apr_psprintf(cmd->pool,
+                         "is not a number of bytes between %d and %d",
+                         PP_MIN_MAX_BODY, PP_MAX_MAX_BODY));
+    c->max_body = v;
+    return NULL;
+}
+
 const command_rec pp_cmds[] = {
     AP_INIT_TAKE1("PassportRealm", set_realm, CFG_OFFSET(realm), RSRC_CONF,
                   "The Passport realm (DARealm, srealm); default Passport.Net"),
@@ -300,6 +357,11 @@ const command_rec pp_cmds[] = {
     AP_INIT_TAKE1("PassportCoBrandText", set_cobrand_text,
                   CFG_OFFSET(cobrand_text), RSRC_CONF,
                   "Co-branding text sent as cbtxt"),
+    AP_INIT_ITERATE("PassportService", set_service, NULL, RSRC_CONF,
+                    "Addresses RST.srf issues tokens for (repeatable); "
+                    "default every address real clients ask for"),
+    AP_INIT_TAKE1("PassportMaxRequestBody", set_max_body, NULL, RSRC_CONF,
+                  "Largest RST.srf request body in bytes; default 65536"),
     { NULL }
 };
 

@@ -24,6 +24,10 @@
     "SELECT password_hash, puid FROM passport_accounts WHERE signin = %s"
 #define PP_DEFAULT_SITE_ID        "507"
 #define PP_DEFAULT_SITE_URL       "http://messenger.msn.com"
+#define PP_DEFAULT_MAX_BODY       65536
+#define PP_MIN_MAX_BODY           1024
+#define PP_MAX_MAX_BODY           16777216
+#define PP_ADDRESS_LEGACY         "http://Passport.NET/tb"
 
 /* A partner site (PassportSite ID RETURN-URL). */
 typedef struct {
@@ -56,6 +60,8 @@ typedef struct {
     apr_array_header_t *domain_redirects; /* of pp_domain_redirect_t */
     const char *cobrand_url;
     const char *cobrand_text;         /* URL-escaped */
+    apr_array_header_t *services;     /* of const char *: RST addresses */
+    apr_int64_t max_body;             /* -1: unset */
 } pp_srv_cfg_t;
 
 extern module AP_MODULE_DECLARE_DATA passport_module;
@@ -73,6 +79,8 @@ apr_int64_t pp_cfg_config_version(const pp_srv_cfg_t *c);
 apr_int64_t pp_cfg_ticket_lifetime(const pp_srv_cfg_t *c);
 const char *pp_cfg_account_query(const pp_srv_cfg_t *c);
 const apr_array_header_t *pp_cfg_sites(const pp_srv_cfg_t *c);
+const apr_array_header_t *pp_cfg_services(const pp_srv_cfg_t *c);
+apr_int64_t pp_cfg_max_body(const pp_srv_cfg_t *c);
 
 /* Start-up checks and mod_dbd statement preparation (post_config). */
 int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,

@@ -9,5 +9,6 @@
 int pp_nexus_handler(request_rec *r);
 int pp_login2_handler(request_rec *r);
 int pp_logout_handler(request_rec *r);
+int pp_rst_handler(request_rec *r);
 
 #endif

@@ -6,8 +6,17 @@
  */
 #include "config.h"
 #include "handlers.h"
+#include "pp_soap.h"
 
 #include <http_protocol.h>
+
+/* libxml2 is initialised once per process, before any thread parses. */
+static void pp_child_init(apr_pool_t *p, server_rec *s)
+{
+    (void)p;
+    (void)s;
+    pp_soap_init();
+}
 
 static void pp_register_hooks(apr_pool_t *p)
 {
@@ -19,6 +28,8 @@ static void pp_register_hooks(apr_pool_t *p)
     ap_hook_handler(pp_nexus_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_login2_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_logout_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(pp_rst_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(pp_child_init, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(passport) = {

@@ -1,0 +1,329 @@
+/*
+ * pp_soap.c - safe libxml2 parsing of RST envelopes.
+ */
+#include "pp_soap.h"
+
+#include <apr_strings.h>
+#include <apr_lib.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <string.h>
+
+/* Namespaces, by URI. Each list covers the versions clients send. */
+static const char *const NS_SOAP[] = {
+    "http://schemas.xmlsoap.org/soap/envelope/",
+    "http://www.w3.org/2003/05/soap-envelope", NULL };
+#define NS_SOAP12 "http://www.w3.org/2003/05/soap-envelope"
+static const char *const NS_WSSE[] = {
+    "http://schemas.xmlsoap.org/ws/2003/06/secext",
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd",
+    NULL };
+static const char *const NS_WSU[] = {
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd",
+    NULL };
+static const char *const NS_WST[] = {
+    "http://schemas.xmlsoap.org/ws/2004/04/trust",
+    "http://schemas.xmlsoap.org/ws/2005/02/trust", NULL };
+#define NS_WST2005 "http://schemas.xmlsoap.org/ws/2005/02/trust"
+static const char *const NS_WSP[] = {
+    "http://schemas.xmlsoap.org/ws/2002/12/policy",
+    "http://schemas.xmlsoap.org/ws/2004/09/policy", NULL };
+static const char *const NS_WSA[] = {
+    "http://schemas.xmlsoap.org/ws/2004/03/addressing",
+    "http://www.w3.org/2005/08/addressing", NULL };
+static const char *const NS_PS[] = {
+    "http://schemas.microsoft.com/Passport/SoapServices/PPCRL", NULL };
+/* wsp:PolicyReference (RST2) or wsse:PolicyReference (RST.srf) */
+static const char *const NS_POLICY_REF[] = {
+    "http://schemas.xmlsoap.org/ws/2003/06/secext",
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd",
+    "http://schemas.xmlsoap.org/ws/2002/12/policy",
+    "http://schemas.xmlsoap.org/ws/2004/09/policy", NULL };
+
+void pp_soap_init(void)
+{
+    xmlInitParser();
+}
+
+static int in_ns(const xmlNode *n, const char *const *ns)
+{
+    if (n->ns == NULL || n->ns->href == NULL)
+        return 0;
+    for (; *ns; ns++)
+        if (strcmp((const char *)n->ns->href, *ns) == 0)
+            return 1;
+    return 0;
+}
+
+static int is(const xmlNode *n, const char *const *ns, const char *name)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE
+        && strcmp((const char *)n->name, name) == 0 && in_ns(n, ns);
+}
+
+/* The first element child named ns:name. */
+static xmlNode *child(const xmlNode *parent, const char *const *ns,
+                      const char *name)
+{
+    xmlNode *c;
+
+    for (c = parent ? parent->children : NULL; c; c = c->next)
+        if (is(c, ns, name))
+            return c;
+    return NULL;
+}
+
+/* Trimmed text content, copied into the pool; NULL when absent. */
+static const char *text_of(apr_pool_t *p, const xmlNode *n)
+{
+    xmlChar *t;
+    const char *s, *e;
+    char *out;
+
+    if (n == NULL)
+        return NULL;
+    t = xmlNodeGetContent(n);
+    if (t == NULL)
+        return NULL;
+    for (s = (const char *)t; apr_isspace(*s); s++)
+        ;
+    for (e = s + strlen(s); e > s && apr_isspace(e[-1]); e--)
+        ;
+    out = apr_pstrmemdup(p, s, (apr_size_t)(e - s));
+    xmlFree(t);
+    return out;
+}
+
+static const char *attr_of(apr_pool_t *p, xmlNode *n, const char *name)
+{
+    xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
+    const char *out;
+
+    if (v == NULL)
+        return NULL;
+    out = apr_pstrdup(p, (const char *)v);
+    xmlFree(v);
+    return out;
+}
+
+static int depth_ok(const xmlNode *n, int depth)
+{
+    const xmlNode *c;
+
+    if (depth > PP_SOAP_MAX_DEPTH)
+        return 0;
+    for (c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !depth_ok(c, depth + 1))
+            return 0;
+    return 1;
+}
+
+/* A DOCTYPE (internal or external subset) or an entity declaration
+ * stops the parser: nothing in an RST needs one, and refusing it
+ * closes the door on entity expansion and external fetches. */
+typedef struct { int doctype; } guard_t;
+
+static void stop_on_subset(void *vctx, const xmlChar *name,
+                           const xmlChar *ext, const xmlChar *sys)
+{
+    xmlParserCtxtPtr ctxt = vctx;
+
+    (void)name; (void)ext; (void)sys;
+    ((guard_t *)ctxt->_private)->doctype = 1;
+    xmlStopParser(ctxt);
+}
+
+static void stop_on_entity(void *vctx, const xmlChar *name, int type,
+                           const xmlChar *pub, const xmlChar *sys,
+                           xmlChar *content)
+{
+    (void)name; (void)type; (void)pub; (void)sys; (void)content;
+    stop_on_subset(vctx, NULL, NULL, NULL);
+}
+
+static pp_soap_status_t parse_item(apr_pool_t *p, xmlNode *rst,
+                                   pp_rst_item_t *it, const char **err)
+{
+    xmlNode *applies = child(rst, NS_WSP, "AppliesTo");
+    xmlNode *epr = child(applies, NS_WSA, "EndpointReference");
+    xmlNode *addr = child(epr, NS_WSA, "Address");
+    xmlNode *svc = child(epr, NS_WSA, "ServiceName");
+    xmlNode *pol = child(rst, NS_POLICY_REF, "PolicyReference");
+    xmlNode *sup = child(rst, NS_WST, "Supporting");
+    xmlNode *bst = child(sup, NS_WSSE, "BinarySecurityToken");
+
+    memset(it, 0, sizeof(*it));
+    if (addr != NULL)
+        it->address = text_of(p, addr);
+    else if (svc != NULL) {
+        it->address = text_of(p, svc);
+        it->by_service_name = 1;
+    }
+    if (it->address == NULL || *it->address == '\0') {
+        *err = "a RequestSecurityToken has no wsp:AppliesTo/"
+               "wsa:EndpointReference/wsa:Address";
+        return PP_SOAP_BAD_TOKEN;
+    }
+    if (strlen(it->address) > 255) {
+        *err = "a requested address is longer than 255 characters";
+        return PP_SOAP_BAD_TOKEN;
+    }
+    if (pol != NULL)
+        it->policy = attr_of(p, pol, "URI");
+    if (bst != NULL) {
+        it->supporting = text_of(p, bst);
+        it->supporting_type = attr_of(p, bst, "ValueType");
+    }
+    else if (sup != NULL)
+        it->supporting = "";
+    return PP_SOAP_OK;
+}
+
+static pp_soap_status_t walk(apr_pool_t *p, xmlNode *env, pp_rst_req_t *out,
+                             const char **err)
+{
+    xmlNode *header, *body, *first, *c, *sec, *ut, *ts;
+
+    if (!is(env, NS_SOAP, "Envelope")) {
+        *err = "the document is not a SOAP Envelope";
+        return PP_SOAP_NOT_ENVELOPE;
+    }
+    out->soap12 = strcmp((const char *)env->ns->href, NS_SOAP12) == 0;
+    header = child(env, NS_SOAP, "Header");
+    body = child(env, NS_SOAP, "Body");
+    if (body == NULL) {
+        *err = "the Envelope has no Body";
+        return PP_SOAP_NO_BODY;
+    }
+
+    sec = child(header, NS_WSSE, "Security");
+    ut = child(sec, NS_WSSE, "UsernameToken");
+    out->username = text_of(p, child(ut, NS_WSSE, "Username"));
+    out->password = text_of(p, child(ut, NS_WSSE, "Password"));
+    ts = child(sec, NS_WSU, "Timestamp");
+    out->ts_created = text_of(p, child(ts, NS_WSU, "Created"));
+    out->ts_expires = text_of(p, child(ts, NS_WSU, "Expires"));
+
+    for (first = body->children; first && first->type != XML_ELEMENT_NODE;
+         first = first->next)
+        ;
+    out->items = apr_array_make(p, 8, sizeof(pp_rst_item_t));
+    if (is(first, NS_PS, "RequestMultipleSecurityTokens")) {
+        for (c = first->children; c; c = c->next) {
+            pp_soap_status_t st;
+
+            if (!is(c, NS_WST, "RequestSecurityToken"))
+                continue;
+            if (out->items->nelts >= PP_SOAP_MAX_TOKENS) {
+                *err = "too many RequestSecurityToken elements";
+                return PP_SOAP_TOO_MANY_TOKENS;
+            }
+            out->trust2005 = strcmp((const char *)c->ns->href, NS_WST2005) == 0;
+            st = parse_item(p, c, apr_array_push(out->items), err);
+            if (st != PP_SOAP_OK)
+                return st;
+        }
+    }
+    else if (is(first, NS_WST, "RequestSecurityToken")) {
+        out->trust2005 = strcmp((const char *)first->ns->href, NS_WST2005) == 0;
+        return parse_item(p, first, apr_array_push(out->items), err);
+    }
+    if (out->items->nelts == 0) {
+        *err = "no token requested (no wst:RequestSecurityToken in the Body)";
+        return PP_SOAP_NO_TOKENS;
+    }
+    return PP_SOAP_OK;
+}
+
+pp_soap_status_t pp_soap_parse_rst(apr_pool_t *p, const char *buf,
+                                   apr_size_t len, pp_rst_req_t *out,
+                                   const char **err)
+{
+    xmlParserCtxtPtr ctxt;
+    xmlDocPtr doc;
+    xmlNode *root;
+    guard_t guard = { 0 };
+    pp_soap_status_t st;
+
+    memset(out, 0, sizeof(*out));
+    if (buf == NULL || len == 0) {
+        *err = "empty request body";
+        return PP_SOAP_EMPTY;
+    }
+    if (len > 0x7fffffff) {
+        *err = "request body too large";
+        return PP_SOAP_MALFORMED;
+    }
+    ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL) {
+        *err = "out of memory";
+        return PP_SOAP_MALFORMED;
+    }
+    ctxt->_private = &guard;
+    ctxt->sax->internalSubset = stop_on_subset;
+    ctxt->sax->externalSubset = stop_on_subset;
+    ctxt->sax->entityDecl = stop_on_entity;
+    /* NONET: no network; no NOENT (entities are not substituted), no
+     * DTDLOAD/DTDATTR; no HUGE, so libxml2's own depth and size limits
+     * stay on. Errors are reported through the status, not stderr. */
+    doc = xmlCtxtReadMemory(ctxt, buf, (int)len, "rst.xml", NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR
+                            | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+    if (guard.doctype) {
+        *err = "a DOCTYPE is not allowed";
+        st = PP_SOAP_DOCTYPE;
+    }
+    else if (doc == NULL || !ctxt->wellFormed) {
+        const xmlError *e = xmlCtxtGetLastError(ctxt);
+        char *msg = apr_pstrdup(p, e && e->message ? e->message : ""), *m;
+
+        for (m = msg; *m; m++)              /* one line, no newline */
+            if (*m == '\n' || *m == '\r')
+                *m = *(m + 1) ? ' ' : '\0';
+        *err = apr_psprintf(p, "malformed XML%s%s", *msg ? ": " : "", msg);
+        st = (e && e->code == XML_ERR_INTERNAL_ERROR
+              && e->message && strstr(e->message, "depth"))
+             ? PP_SOAP_TOO_DEEP : PP_SOAP_MALFORMED;
+    }
+    else if ((root = xmlDocGetRootElement(doc)) == NULL) {
+        *err = "no root element";
+        st = PP_SOAP_MALFORMED;
+    }
+    else if (!depth_ok(root, 1)) {
+        *err = apr_psprintf(p, "elements nested deeper than %d",
+                            PP_SOAP_MAX_DEPTH);
+        st = PP_SOAP_TOO_DEEP;
+    }
+    else
+        st = walk(p, root, out, err);
+    if (doc)
+        xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return st;
+}
+
+const char *pp_xml_escape(apr_pool_t *p, const char *s)
+{
+    apr_size_t n = 0;
+    const char *c;
+    char *out, *o;
+
+    for (c = s; *c; c++)
+        n += (*c == '&') ? 5 : (*c == '<' || *c == '>') ? 4
+           : (*c == '"' || *c == '\'') ? 6 : 1;
+    if (n == (apr_size_t)(c - s))
+        return s;
+    out = o = apr_palloc(p, n + 1);
+    for (c = s; *c; c++) {
+        switch (*c) {
+        case '&': memcpy(o, "&amp;", 5); o += 5; break;
+        case '<': memcpy(o, "&lt;", 4); o += 4; break;
+        case '>': memcpy(o, "&gt;", 4); o += 4; break;
+        case '"': memcpy(o, "&quot;", 6); o += 6; break;
+        case '\'': memcpy(o, "&apos;", 6); o += 6; break;
+        default: *o++ = *c;
+        }
+    }
+    *o = '\0';
+    return out;
+}

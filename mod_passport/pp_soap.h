@@ -1,0 +1,59 @@
+/*
+ * pp_soap.h - parsing a WS-Trust RequestSecurityToken envelope (RST.srf
+ * and RST2.srf) with libxml2, safely: no network, no DTD, no entities
+ * (a DOCTYPE is refused), a depth limit. Elements are matched by
+ * namespace URI, never by prefix. Apache-free.
+ */
+#ifndef PP_SOAP_H
+#define PP_SOAP_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+#define PP_SOAP_MAX_DEPTH  32
+#define PP_SOAP_MAX_TOKENS 32
+
+typedef struct {
+    const char *address;          /* wsa:Address or wsa:ServiceName */
+    int by_service_name;
+    const char *policy;           /* PolicyReference URI, or NULL */
+    const char *supporting;       /* wst:Supporting BinarySecurityToken */
+    const char *supporting_type;  /* its ValueType attribute */
+} pp_rst_item_t;
+
+typedef struct {
+    int soap12;                   /* SOAP 1.2 envelope */
+    int trust2005;                /* WS-Trust 2005/02 (RST2 dialect) */
+    const char *username;         /* NULL when absent */
+    const char *password;
+    const char *ts_created;       /* wsu:Timestamp, NULL when absent */
+    const char *ts_expires;
+    apr_array_header_t *items;    /* of pp_rst_item_t, in request order */
+} pp_rst_req_t;
+
+typedef enum {
+    PP_SOAP_OK = 0,
+    PP_SOAP_EMPTY,
+    PP_SOAP_DOCTYPE,
+    PP_SOAP_MALFORMED,
+    PP_SOAP_TOO_DEEP,
+    PP_SOAP_NOT_ENVELOPE,
+    PP_SOAP_NO_BODY,
+    PP_SOAP_NO_TOKENS,
+    PP_SOAP_TOO_MANY_TOKENS,
+    PP_SOAP_BAD_TOKEN
+} pp_soap_status_t;
+
+/* Call once per process before parsing (initialises libxml2). */
+void pp_soap_init(void);
+
+/* Parse len bytes. On anything but PP_SOAP_OK, *err says what is wrong
+ * in words fit for a faultstring. */
+pp_soap_status_t pp_soap_parse_rst(apr_pool_t *p, const char *buf,
+                                   apr_size_t len, pp_rst_req_t *out,
+                                   const char **err);
+
+/* Escape text for XML element content and attribute values. */
+const char *pp_xml_escape(apr_pool_t *p, const char *s);
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * rst.c - SetHandler passport-rst: Passport 3.0 SOAP (RST.srf).
+ *
+ * Reads a bounded body, parses it with the core (pp_soap.c), checks the
+ * credentials like login2.srf (auth.c), issues one ticket per requested
+ * address, and renders the collection or a fault (pp_rstr.c). Every
+ * answer is a SOAP document with Content-Length, never chunked.
+ */
+#include "handlers.h"
+#include "config.h"
+#include "auth.h"
+#include "pp_soap.h"
+#include "pp_rstr.h"
+#include "pp_mbi.h"
+#include "pp_b64.h"
+#include "pp_p14.h"
+
+#include <http_protocol.h>
+#include <http_request.h>
+#include <http_log.h>
+#include <apr_strings.h>
+
+APLOG_USE_MODULE(passport);
+
+#define AUTH_FAILED_STATE  "0x80048800"
+#define AUTH_FAILED_STATUS "0x80048823"
+#define BAD_REQUEST_STATUS "0x80048820"
+#define SERVER_ERROR_STATUS "0x80004005"
+
+typedef struct {
+    request_rec *r;
+    pp_rstr_ctx_t ctx;
+} rst_t;
+
+static int send_xml(request_rec *r, int status, const char *doc)
+{
+    apr_size_t len = strlen(doc);
+
+    r->status = status;
+    ap_set_content_type(r, "text/xml; charset=utf-8");
+    ap_set_content_length(r, (apr_off_t)len);
+    apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
+    if (!r->header_only)
+        ap_rwrite(doc, (int)len, r);
+    return OK;
+}
+
+/* A fault in RST.srf's shape; the reason goes to the log too. */
+static int fault(rst_t *q, int status, const char *code, const char *why,
+                 const char *reqstatus)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, q->r, "PP0501: RST: %s fault: %s",
+                  code, why);
+    return send_xml(q->r, status, pp_rst_fault(q->r->pool, &q->ctx, code, why,
+                                               AUTH_FAILED_STATE, reqstatus));
+}
+
+static int client_fault(rst_t *q, const char *why)
+{
+    return fault(q, HTTP_OK, "S:Client", apr_pstrcat(q->r->pool,
+                 "Invalid Request: ", why, NULL), BAD_REQUEST_STATUS);
+}
+
+static int is_xml_type(const char *ct)
+{
+    apr_size_t n;
+
+    if (ct == NULL)
+        return 1;         /* some clients send none; the XML decides */
+    n = strcspn(ct, "; \t");
+    return (n == 8 && strncasecmp(ct, "text/xml", 8) == 0)
+        || (n == 20 && strncasecmp(ct, "application/soap+xml", 20) == 0)
+        || (n == 15 && strncasecmp(ct, "application/xml", 15) == 0);
+}
+
+/* Read at most limit bytes. Returns NULL and *why on failure; a body
+ * over the limit closes the connection rather than being read. */
+static char *read_body(request_rec *r, apr_size_t limit, apr_size_t *len,
+                       const char **why)
+{
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    char *buf;
+    long n;
+
+    *len = 0;
+    if (cl != NULL && (apr_size_t)apr_atoi64(cl) > limit) {
+        *why = apr_psprintf(r->pool, "request body over %" APR_SIZE_T_FMT
+                            " bytes (PassportMaxRequestBody)", limit);
+        r->connection->keepalive = AP_CONN_CLOSE;
+        return NULL;
+    }
+    if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK) {
+        *why = "the request body could not be read";
+        return NULL;
+    }
+    buf = apr_palloc(r->pool, limit + 1);
+    if (ap_should_client_block(r))
+        while ((n = ap_get_client_block(r, buf + *len, limit + 1 - *len)) > 0) {
+            *len += (apr_size_t)n;
+            if (*len > limit) {
+                *why = apr_psprintf(r->pool, "request body over %"
+                                    APR_SIZE_T_FMT " bytes "
+                                    "(PassportMaxRequestBody)", limit);
+                r->connection->keepalive = AP_CONN_CLOSE;
+                return NULL;
+            }
+        }
+    else
+        n = 0;
+    if (n < 0) {
+        *why = "the request body could not be read";
+        r->connection->keepalive = AP_CONN_CLOSE;
+        return NULL;
+    }
+    buf[*len] = '\0';
+    return buf;
+}
+
+/* The configured address a request names (case-insensitively), or NULL. */
+static const char *served(request_rec *r, const char *address)
+{
+    const apr_array_header_t *s = pp_cfg_services(pp_srv_cfg(r->server));
+    int i;
+
+    for (i = 0; i < s->nelts; i++)
+        if (strcasecmp(APR_ARRAY_IDX(s, i, const char *), address) == 0)
+            return APR_ARRAY_IDX(s, i, const char *);
+    return NULL;
+}
+
+/* Check every requested token before any password is looked at. */
+static const char *check_items(request_rec *r, const pp_rst_req_t *req)
+{
+    int https = strcmp(ap_http_scheme(r), "https") == 0, i;
+
+    for (i = 0; i < req->items->nelts; i++) {
+        const pp_rst_item_t *it = &APR_ARRAY_IDX(req->items, i, pp_rst_item_t);
+
+        if (strcasecmp(it->address, "p2pslc.messenger.msn.com") == 0)
+            return "p2pslc.messenger.msn.com (MBI_X509_CID certificates) "
+                   "is not supported by this server yet";
+        if (served(r, it->address) == NULL)
+            return apr_psprintf(r->pool, "this realm does not serve '%s' "
+                                "(PassportService)", it->address);
+        if (it->policy && strcmp(it->policy, "MBI_SSL") == 0 && !https)
+            return apr_psprintf(r->pool, "'%s' with policy MBI_SSL is only "
+                                "issued over HTTPS", it->address);
+    }
+    return NULL;
+}
+
+/* Issue the tokens, in request order. NULL if sealing failed (logged). */
+static apr_array_header_t *issue(rst_t *q, const pp_rst_req_t *req,
+                                 apr_uint64_t puid, const char *signin)
+{
+    request_rec *r = q->r;
+    const pp_srv_cfg_t *c = pp_srv_cfg(r->server);
+    const pp_key_t *key = &APR_ARRAY_IDX(c->keyring->keys, 0, pp_key_t);
+    apr_array_header_t *out = apr_array_make(r->pool, req->items->nelts,
+                                             sizeof(pp_rstr_item_t));
+    int i;
+
+    for (i = 0; i < req->items->nelts; i++) {
+        const pp_rst_item_t *it = &APR_ARRAY_IDX(req->items, i, pp_rst_item_t);
+        pp_rstr_item_t *o = apr_array_push(out);
+        const char *audience = served(r, it->address), *ticket;
+        unsigned char secret[PP_MBI_SECRET_LEN];
+
+        ticket = pp_issue_ticket(r, puid, signin, audience, &q->ctx.expires);
+        if (ticket == NULL)
+            return NULL;
+        o->address = it->address;
+        o->legacy = strcmp(audience, PP_ADDRESS_LEGACY) == 0;
+        o->token = o->legacy ? ticket : pp_compact(r->pool, ticket, puid);
+        if (o->legacy || (it->policy && strcmp(it->policy, "MBI_KEY_OLD") == 0)) {
+            pp_mbi_secret(key, ticket, secret);
+            o->secret = pp_b64_encode(r->pool, secret, sizeof(secret));
+        }
+    }
+    return out;
+}
+
+int pp_rst_handler(request_rec *r)
+{
+    const pp_srv_cfg_t *c;
+    pp_rst_req_t req;
+    pp_account_t acct;
+    apr_array_header_t *items;
+    apr_time_exp_t x;
+    const char *why = NULL, *signin;
+    apr_size_t len;
+    char *body;
+    rst_t q;
+
+    if (r->handler == NULL || strcmp(r->handler, "passport-rst") != 0)
+        return DECLINED;
+    c = pp_srv_cfg(r->server);
+    q.r = r;
+    memset(&q.ctx, 0, sizeof(q.ctx));
+    q.ctx.now = apr_time_sec(r->request_time);
+    apr_time_exp_gmt(&x, r->request_time);
+    q.ctx.server_info = apr_psprintf(r->pool, "mod_passport %04d.%02d.%02d."
+                                     "%02d.%02d.%02d", x.tm_year + 1900,
+                                     x.tm_mon + 1, x.tm_mday, x.tm_hour,
+                                     x.tm_min, x.tm_sec);
+
+    if (r->method_number != M_POST) {
+        apr_table_setn(r->headers_out, "Allow", "POST");
+        return fault(&q, HTTP_METHOD_NOT_ALLOWED, "S:Client",
+                     apr_pstrcat(r->pool, "Invalid Request: method ",
+                                 r->method, " not allowed, use POST", NULL),
+                     BAD_REQUEST_STATUS);
+    }
+    if (!is_xml_type(apr_table_get(r->headers_in, "Content-Type")))
+        return client_fault(&q, "Content-Type must be text/xml or "
+                            "application/soap+xml");
+    body = read_body(r, (apr_size_t)pp_cfg_max_body(c), &len, &why);
+    if (body == NULL)
+        return client_fault(&q, why);
+    if (pp_soap_parse_rst(r->pool, body, len, &req, &why) != PP_SOAP_OK)
+        return client_fault(&q, why);
+    if ((why = check_items(r, &req)) != NULL)
+        return client_fault(&q, why);
+    if (req.username == NULL || req.password == NULL)
+        return client_fault(&q, "no credentials (wsse:Security/"
+                            "wsse:UsernameToken with Username and Password)");
+
+    signin = pp_signin_normalize(r->pool, req.username);
+    if (signin == NULL || *req.password == '\0'
+        || strlen(req.password) > PP_P14_MAX_PWD) {
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "PP0502: RST: "
+                      "malformed user name or password");
+        return fault(&q, HTTP_OK, "wsse:FailedAuthentication",
+                     "Authentication Failure", AUTH_FAILED_STATUS);
+    }
+    switch (pp_authenticate(r, signin, req.password, &acct)) {
+    case PP_AUTH_FAILED:
+        return fault(&q, HTTP_OK, "wsse:FailedAuthentication",
+                     "Authentication Failure", AUTH_FAILED_STATUS);
+    case PP_AUTH_UNAVAILABLE:
+        return fault(&q, HTTP_OK, "S:Server", "The account service is "
+                     "temporarily unavailable", SERVER_ERROR_STATUS);
+    case PP_AUTH_OK:
+        break;
+    }
+    if (c->keyring == NULL
+        || (items = issue(&q, &req, acct.puid, signin)) == NULL)
+        return fault(&q, HTTP_OK, "S:Server", "Tokens could not be issued",
+                     SERVER_ERROR_STATUS);
+    q.ctx.puid = acct.puid;
+    return send_xml(r, HTTP_OK, pp_rstr_render(r->pool, &q.ctx, items));
+}

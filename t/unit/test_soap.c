@@ -1,0 +1,141 @@
+/* Unit tests for pp_soap.c: the reference requests, namespace (not
+ * prefix) matching, and hostile bodies. */
+#include "tap.h"
+#include "pp_soap.h"
+
+#include <apr_file_io.h>
+
+static char *slurp(apr_pool_t *p, const char *path, apr_size_t *len)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    char *buf;
+
+    if (apr_file_open(&f, path, APR_FOPEN_READ, 0, p) != APR_SUCCESS
+        || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS)
+        return NULL;
+    buf = apr_palloc(p, (apr_size_t)fi.size + 1);
+    *len = (apr_size_t)fi.size;
+    apr_file_read_full(f, buf, *len, len);
+    buf[*len] = '\0';
+    apr_file_close(f);
+    return buf;
+}
+
+static pp_soap_status_t parse(apr_pool_t *p, const char *doc,
+                              pp_rst_req_t *req, const char **err)
+{
+    return pp_soap_parse_rst(p, doc, strlen(doc), req, err);
+}
+
+static const pp_rst_item_t *item(const pp_rst_req_t *r, int i)
+{
+    return &APR_ARRAY_IDX(r->items, i, pp_rst_item_t);
+}
+
+#define ENV_OPEN "<S:Envelope xmlns:S=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+#define RST(addr) "<wst:RequestSecurityToken xmlns:wst=\"http://schemas.xmlsoap.org/ws/2004/04/trust\"><wsp:AppliesTo xmlns:wsp=\"http://schemas.xmlsoap.org/ws/2002/12/policy\"><wsa:EndpointReference xmlns:wsa=\"http://schemas.xmlsoap.org/ws/2004/03/addressing\"><wsa:Address>" addr "</wsa:Address></wsa:EndpointReference></wsp:AppliesTo></wst:RequestSecurityToken>"
+
+int main(void)
+{
+    apr_pool_t *p = tap_start();
+    pp_rst_req_t req;
+    const char *err = NULL;
+    char *doc, *deep;
+    apr_size_t len = 0;
+    int i;
+
+    pp_soap_init();
+
+    doc = slurp(p, "t/data/rst-msnp15.xml", &len);
+    ok(doc != NULL, "read t/data/rst-msnp15.xml");
+    ok(pp_soap_parse_rst(p, doc, len, &req, &err) == PP_SOAP_OK,
+       "MSNP15 reference request parses");
+    is_str(req.username, "@USER@", "Username");
+    is_str(req.password, "@PASSWORD@", "Password");
+    ok(req.items->nelts == 4 && !req.soap12 && !req.trust2005,
+       "four tokens, SOAP 1.1, trust 2004/04");
+    is_str(item(&req, 0)->address, "http://Passport.NET/tb", "RST0 address");
+    ok(item(&req, 0)->policy == NULL, "RST0 has no policy");
+    is_str(item(&req, 1)->address, "messengerclear.live.com", "RST1 address");
+    is_str(item(&req, 1)->policy, "MBI_KEY_OLD", "RST1 policy");
+    is_str(item(&req, 2)->policy, "?id=507", "RST2 policy");
+    is_str(item(&req, 3)->address, "contacts.msn.com", "RST3 address");
+
+    doc = slurp(p, "t/data/rst-msnp12.xml", &len);
+    ok(doc && pp_soap_parse_rst(p, doc, len, &req, &err) == PP_SOAP_OK
+       && req.items->nelts == 2 && strncmp(item(&req, 1)->policy,
+                                           "?ct=1062764229&rver=", 20) == 0,
+       "MSNP12 request: entities in the policy URI decoded");
+
+    /* prefixes are free; namespaces decide */
+    ok(parse(p, "<Envelope xmlns=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+             "<Header><x:Security xmlns:x=\"http://schemas.xmlsoap.org/ws/2003/06/secext\">"
+             "<x:UsernameToken><x:Username> bob@example.com </x:Username>"
+             "<x:Password>p&amp;w</x:Password></x:UsernameToken></x:Security></Header>"
+             "<Body>" RST("contacts.msn.com") "</Body></Envelope>",
+             &req, &err) == PP_SOAP_OK, "default namespace and odd prefixes");
+    is_str(req.username, "bob@example.com", "text trimmed");
+    is_str(req.password, "p&w", "entities decoded");
+    ok(req.items->nelts == 1, "a single RequestSecurityToken in the Body");
+
+    ok(parse(p, "<S:Envelope xmlns:S=\"urn:not-soap\"><S:Body>" RST("x")
+             "</S:Body></S:Envelope>", &req, &err) == PP_SOAP_NOT_ENVELOPE,
+       "wrong envelope namespace refused (%s)", err);
+    ok(parse(p, ENV_OPEN "<S:Body><wst:RequestSecurityToken xmlns:wst=\"urn:x\"/>"
+             "</S:Body></S:Envelope>", &req, &err) == PP_SOAP_NO_TOKENS,
+       "RST in a wrong namespace is no token (%s)", err);
+    ok(parse(p, ENV_OPEN "<S:Header/></S:Envelope>", &req, &err)
+       == PP_SOAP_NO_BODY, "no Body");
+    ok(parse(p, ENV_OPEN "<S:Body/></S:Envelope>", &req, &err)
+       == PP_SOAP_NO_TOKENS, "empty Body: no token requested");
+    ok(parse(p, ENV_OPEN "<S:Body>" RST("") "</S:Body></S:Envelope>", &req,
+             &err) == PP_SOAP_BAD_TOKEN, "empty address refused");
+    ok(pp_soap_parse_rst(p, "", 0, &req, &err) == PP_SOAP_EMPTY, "empty body");
+    ok(parse(p, "<S:Envelope", &req, &err) == PP_SOAP_MALFORMED,
+       "truncated XML (%s)", err);
+    ok(parse(p, "<a>\xff\xfe</a>", &req, &err) == PP_SOAP_MALFORMED,
+       "invalid UTF-8 refused (%s)", err);
+    ok(parse(p, "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+             "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>"
+             "<lolz>&lol2;</lolz>", &req, &err) == PP_SOAP_DOCTYPE,
+       "billion laughs refused as a DOCTYPE");
+    ok(parse(p, "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "
+             "\"file:///etc/passwd\">]><x>&xxe;</x>", &req, &err)
+       == PP_SOAP_DOCTYPE, "external entity refused");
+    ok(parse(p, "<!DOCTYPE x SYSTEM \"http://127.0.0.1:1/x.dtd\"><x/>", &req,
+             &err) == PP_SOAP_DOCTYPE, "external DTD refused");
+
+    deep = apr_pstrdup(p, ENV_OPEN "<S:Body>");
+    for (i = 0; i < 40; i++)
+        deep = apr_pstrcat(p, deep, "<a>", NULL);
+    for (i = 0; i < 40; i++)
+        deep = apr_pstrcat(p, deep, "</a>", NULL);
+    deep = apr_pstrcat(p, deep, "</S:Body></S:Envelope>", NULL);
+    ok(parse(p, deep, &req, &err) == PP_SOAP_TOO_DEEP, "40 levels: too deep");
+    {
+        apr_size_t n = 10000, k = 0;
+        char *d = apr_palloc(p, n * 7 + 1);
+
+        for (i = 0; i < (int)n; i++) { memcpy(d + k, "<a>", 3); k += 3; }
+        for (i = 0; i < (int)n; i++) { memcpy(d + k, "</a>", 4); k += 4; }
+        d[k] = '\0';
+        ok(parse(p, d, &req, &err) == PP_SOAP_TOO_DEEP
+           || parse(p, d, &req, &err) == PP_SOAP_MALFORMED,
+           "10,000 levels refused (%s)", err);
+    }
+    {
+        char *many = apr_pstrdup(p, ENV_OPEN "<S:Body><ps:RequestMultipleSecurityTokens "
+                                 "xmlns:ps=\"http://schemas.microsoft.com/Passport/SoapServices/PPCRL\">");
+        for (i = 0; i < PP_SOAP_MAX_TOKENS + 1; i++)
+            many = apr_pstrcat(p, many, RST("contacts.msn.com"), NULL);
+        many = apr_pstrcat(p, many, "</ps:RequestMultipleSecurityTokens></S:Body></S:Envelope>", NULL);
+        ok(parse(p, many, &req, &err) == PP_SOAP_TOO_MANY_TOKENS,
+           "too many tokens refused");
+    }
+
+    is_str(pp_xml_escape(p, "a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;",
+           "XML escaping");
+    is_str(pp_xml_escape(p, "plain"), "plain", "nothing to escape");
+    return tap_done();
+}
