@@ -7,6 +7,9 @@
 #include "pp_keys.h"
 #include "pp_p14.h"
 #include "pp_str.h"
+#include "pp_ticket.h"
+#include "pp_mbi.h"
+#include "pp_b64.h"
 
 #include <apr_general.h>
 #include <apr_strings.h>
@@ -27,6 +30,12 @@ typedef struct {
     const char *hash_format;
     const char *puid;
     int rotate;
+    const char *key_file;
+    const char *realm;
+    const char *audience;
+    const char *nonce;
+    const char *mbi;
+    const char *secret;
     const apr_dbd_driver_t *driver;
     apr_dbd_t *handle;
 } admin_t;
@@ -66,7 +75,15 @@ static void usage(FILE *f)
 "  list                     list sign-in names and PUIDs\n"
 "  keygen FILE [--rotate]   write a new key file (mode 0600); with\n"
 "                           --rotate, put a new first key before the\n"
-"                           existing ones\n");
+"                           existing ones\n"
+"  ticket TICKET --key-file F [--realm R] [--audience A]\n"
+"         [--nonce N --mbi BLOB]\n"
+"                           verify a ticket (or t=...&p=...) offline, as a\n"
+"                           messenger server would; with a nonce and the\n"
+"                           client's MBI blob, check that too. Exit 0 when\n"
+"                           valid. Prints the fields and the MBI secret.\n"
+"  mbi-blob --secret B64 --nonce N\n"
+"                           compute a client's MBI_KEY_OLD answer (testing)\n");
 }
 
 static int fail(const char *fmt, const char *a)
@@ -317,6 +334,73 @@ static int cmd_keygen(admin_t *a, const char *path)
     return 0;
 }
 
+/* Verify a ticket with the key file, print what it holds. */
+static int cmd_ticket(admin_t *a, const char *arg)
+{
+    const char *err = NULL, *ticket;
+    pp_keyring_t *ring;
+    pp_ticket_t t;
+    pp_ticket_status_t st = PP_TICKET_BAD_SIGNATURE;
+    unsigned char secret[PP_MBI_SECRET_LEN];
+    int i, mbi_ok = 1;
+
+    if (a->key_file == NULL)
+        return fail("%s", "ticket needs --key-file");
+    if ((ring = pp_keyring_load(a->pool, a->key_file, &err)) == NULL)
+        return fail("%s", err);
+    ticket = pp_ticket_from_compact(a->pool, arg);
+    /* which key opened it: its MBI secret comes from the same key */
+    for (i = 0; i < ring->keys->nelts; i++) {
+        pp_keyring_t one;
+
+        one.keys = apr_array_make(a->pool, 1, sizeof(pp_key_t));
+        *(pp_key_t *)apr_array_push(one.keys) =
+            APR_ARRAY_IDX(ring->keys, i, pp_key_t);
+        st = pp_ticket_open(a->pool, &one, a->realm ? a->realm
+                            : "Passport.Net", ticket,
+                            apr_time_sec(apr_time_now()), a->audience, &t);
+        if (st != PP_TICKET_BAD_SIGNATURE && st != PP_TICKET_MALFORMED) {
+            pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, i, pp_key_t), ticket,
+                          secret);
+            break;
+        }
+    }
+    printf("status=%s\n", pp_ticket_status_word(st));
+    if (st == PP_TICKET_OK || st == PP_TICKET_EXPIRED
+        || st == PP_TICKET_BAD_AUDIENCE) {
+        printf("puid=%s\nsignin=%s\naudience=%s\nissued=%" APR_INT64_T_FMT
+               "\nexpires=%" APR_INT64_T_FMT "\nmbi-secret=%s\n",
+               pp_hex16(a->pool, t.puid), t.signin, t.audience, t.issued,
+               t.expires, pp_b64_encode(a->pool, secret, sizeof(secret)));
+        if (a->nonce || a->mbi) {
+            mbi_ok = a->nonce && a->mbi
+                && pp_mbi_check(a->pool, secret, sizeof(secret), a->nonce,
+                                a->mbi);
+            printf("mbi=%s\n", mbi_ok ? "ok" : "bad-mbi");
+        }
+    }
+    return st == PP_TICKET_OK && mbi_ok ? 0 : 1;
+}
+
+static int cmd_mbi_blob(admin_t *a)
+{
+    unsigned char *secret;
+    apr_size_t n = 0;
+    const char *blob;
+
+    if (a->secret == NULL || a->nonce == NULL)
+        return fail("%s", "mbi-blob needs --secret and --nonce");
+    secret = pp_b64_decode(a->pool, a->secret, &n);
+    if (secret == NULL)
+        return fail("%s", "--secret is not base64");
+    blob = pp_mbi_blob(a->pool, secret, n, a->nonce, NULL, 0);
+    if (blob == NULL)
+        return fail("%s", "the nonce must be 1 to 256 characters, a "
+                    "multiple of 8 with libpurple padding (use 64)");
+    printf("%s\n", blob);
+    return 0;
+}
+
 /* Options may come before or after the command and its argument. */
 int main(int argc, const char *const *argv)
 {
@@ -337,6 +421,12 @@ int main(int argc, const char *const *argv)
         else if (!strcmp(o, "-p") || !strcmp(o, "--params")) slot = &a.params;
         else if (!strcmp(o, "--hash")) slot = &a.hash_format;
         else if (!strcmp(o, "--puid")) slot = &a.puid;
+        else if (!strcmp(o, "--key-file")) slot = &a.key_file;
+        else if (!strcmp(o, "--realm")) slot = &a.realm;
+        else if (!strcmp(o, "--audience")) slot = &a.audience;
+        else if (!strcmp(o, "--nonce")) slot = &a.nonce;
+        else if (!strcmp(o, "--mbi")) slot = &a.mbi;
+        else if (!strcmp(o, "--secret")) slot = &a.secret;
         else if (!strcmp(o, "--rotate")) { a.rotate = 1; continue; }
         else if (!strcmp(o, "--print")) { print = 1; continue; }
         else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
@@ -365,6 +455,8 @@ int main(int argc, const char *const *argv)
         rc = cmd_schema(&a, print);
     else if (strcmp(cmd, "list") == 0)
         rc = cmd_list(&a);
+    else if (strcmp(cmd, "mbi-blob") == 0)
+        rc = cmd_mbi_blob(&a);
     else if (arg == NULL) {
         usage(stderr);
         return 2;
@@ -377,6 +469,8 @@ int main(int argc, const char *const *argv)
         rc = cmd_remove(&a, arg);
     else if (strcmp(cmd, "keygen") == 0)
         rc = cmd_keygen(&a, arg);
+    else if (strcmp(cmd, "ticket") == 0)
+        rc = cmd_ticket(&a, arg);
     else {
         usage(stderr);
         return 2;

@@ -310,7 +310,7 @@ const char *pp_xml_escape(apr_pool_t *p, const char *s)
 
     for (c = s; *c; c++)
         n += (*c == '&') ? 5 : (*c == '<' || *c == '>') ? 4
-           : (*c == '"' || *c == '\'') ? 6 : 1;
+           : (*c == '"') ? 6 : 1;
     if (n == (apr_size_t)(c - s))
         return s;
     out = o = apr_palloc(p, n + 1);
@@ -320,7 +320,6 @@ const char *pp_xml_escape(apr_pool_t *p, const char *s)
         case '<': memcpy(o, "&lt;", 4); o += 4; break;
         case '>': memcpy(o, "&gt;", 4); o += 4; break;
         case '"': memcpy(o, "&quot;", 6); o += 6; break;
-        case '\'': memcpy(o, "&apos;", 6); o += 6; break;
         default: *o++ = *c;
         }
     }

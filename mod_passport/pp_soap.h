@@ -53,7 +53,8 @@ pp_soap_status_t pp_soap_parse_rst(apr_pool_t *p, const char *buf,
                                    apr_size_t len, pp_rst_req_t *out,
                                    const char **err);
 
-/* Escape text for XML element content and attribute values. */
+/* Escape text for XML element content and double-quoted attribute
+ * values (& < > "). */
 const char *pp_xml_escape(apr_pool_t *p, const char *s);
 
 #endif

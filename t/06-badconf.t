@@ -31,6 +31,8 @@ my @bad = (
     [ "PassportSite 1 http://a.example/\nPassportSite 1 http://b.example/",
       qr/PassportSite: '1' is configured twice/ ],
     [ 'PassportDomainRedirect a@b.example https://x.example/', qr/PassportDomainRedirect: 'a\@b\.example' is not a domain/ ],
+    [ 'PassportMaxRequestBody 10', qr/PassportMaxRequestBody: '10' is not a number of bytes between 1024 and 16777216/ ],
+    [ 'PassportService "a<b"', qr/PassportService: 'a<b' is not a service address/ ],
     [ 'PassportCoBrandURL javascript:alert(1)', qr/PassportCoBrandURL: 'javascript:alert\(1\)' is not/ ],
 );
 

@@ -86,6 +86,39 @@ sub error_log {
     return <$fh>;
 }
 
-push @EXPORT_OK, qw(p14_header url_encode from_pp cookie_of error_log);
+# A request from t/data with the credentials filled in (XML-escaped).
+sub rst_body {
+    my ($name, $user, $password) = @_;
+    my $file = Apache::Test::vars('t_dir') . "/data/$name";
+    open my $fh, '<', $file or die "$file: $!";
+    local $/;
+    my $doc = <$fh>;
+    for ($user, $password) {
+        s/&/&amp;/g; s/</&lt;/g; s/>/&gt;/g;
+    }
+    $doc =~ s/\@USER\@/$user/;
+    $doc =~ s/\@PASSWORD\@/$password/;
+    return $doc;
+}
+
+# POST a SOAP body to RST.srf (or another path).
+sub rst_post {
+    my ($body, %o) = @_;
+    return Apache::TestRequest::POST($o{path} // '/RST.srf',
+        'Content-Type' => $o{type} // 'text/xml; charset=utf-8',
+        content => $body);
+}
+
+# Run passport-admin from the build tree; (exit code, output).
+sub admin {
+    my (@args) = @_;
+    my $bin = Apache::Test::vars('t_dir') . '/../passport-admin';
+    my $cmd = join ' ', map { my $a = $_; $a =~ s/'/'\\''/g; "'$a'" } $bin, @args;
+    my $out = qx{$cmd 2>&1 </dev/null};
+    return ($? >> 8, $out);
+}
+
+push @EXPORT_OK, qw(p14_header url_encode from_pp cookie_of error_log
+                    rst_body rst_post admin);
 
 1;
