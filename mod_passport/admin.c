@@ -9,6 +9,7 @@
 #include "pp_str.h"
 #include "pp_ticket.h"
 #include "pp_mbi.h"
+#include "pp_verify.h"
 #include "pp_b64.h"
 
 #include <apr_general.h>
@@ -36,6 +37,10 @@ typedef struct {
     const char *nonce;
     const char *mbi;
     const char *secret;
+    const char *signin;
+    const char *issued;
+    const char *lifetime;
+    int amsn;
     const apr_dbd_driver_t *driver;
     apr_dbd_t *handle;
 } admin_t;
@@ -82,8 +87,13 @@ static void usage(FILE *f)
 "                           messenger server would; with a nonce and the\n"
 "                           client's MBI blob, check that too. Exit 0 when\n"
 "                           valid. Prints the fields and the MBI secret.\n"
-"  mbi-blob --secret B64 --nonce N\n"
-"                           compute a client's MBI_KEY_OLD answer (testing)\n");
+"  mbi-blob --secret B64 --nonce N [--amsn]\n"
+"                           compute a client's MBI_KEY_OLD answer (testing;\n"
+"                           --amsn pads as aMSN does, else as libpurple)\n"
+"  issue --key-file F --signin NAME --puid N --audience A [--realm R]\n"
+"        [--issued UNIXTIME] [--lifetime SECONDS]\n"
+"                           seal a ticket offline (testing a messenger\n"
+"                           server); prints t=...&p=...\n");
 }
 
 static int fail(const char *fmt, const char *a)
@@ -337,49 +347,29 @@ static int cmd_keygen(admin_t *a, const char *path)
 /* Verify a ticket with the key file, print what it holds. */
 static int cmd_ticket(admin_t *a, const char *arg)
 {
-    const char *err = NULL, *ticket;
+    const char *err = NULL;
     pp_keyring_t *ring;
-    pp_ticket_t t;
-    pp_ticket_status_t st = PP_TICKET_BAD_SIGNATURE;
-    unsigned char secret[PP_MBI_SECRET_LEN];
-    int i, mbi_ok = 1;
+    pp_verify_result_t v;
 
     if (a->key_file == NULL)
         return fail("%s", "ticket needs --key-file");
     if ((ring = pp_keyring_load(a->pool, a->key_file, &err)) == NULL)
         return fail("%s", err);
-    ticket = pp_ticket_from_compact(a->pool, arg);
-    /* which key opened it: its MBI secret comes from the same key */
-    for (i = 0; i < ring->keys->nelts; i++) {
-        pp_keyring_t one;
-
-        one.keys = apr_array_make(a->pool, 1, sizeof(pp_key_t));
-        *(pp_key_t *)apr_array_push(one.keys) =
-            APR_ARRAY_IDX(ring->keys, i, pp_key_t);
-        st = pp_ticket_open(a->pool, &one, a->realm ? a->realm
-                            : "Passport.Net", ticket,
-                            apr_time_sec(apr_time_now()), a->audience, &t);
-        if (st != PP_TICKET_BAD_SIGNATURE && st != PP_TICKET_MALFORMED) {
-            pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, i, pp_key_t), ticket,
-                          secret);
-            break;
-        }
-    }
-    printf("status=%s\n", pp_ticket_status_word(st));
-    if (st == PP_TICKET_OK || st == PP_TICKET_EXPIRED
-        || st == PP_TICKET_BAD_AUDIENCE) {
+    pp_verify(a->pool, ring, a->realm ? a->realm : "Passport.Net", arg,
+              a->audience, apr_time_sec(apr_time_now()), a->nonce, a->mbi,
+              &v);
+    printf("status=%s\n", pp_ticket_status_word(v.status));
+    if (v.sealed) {
         printf("puid=%s\nsignin=%s\naudience=%s\nissued=%" APR_INT64_T_FMT
                "\nexpires=%" APR_INT64_T_FMT "\nmbi-secret=%s\n",
-               pp_hex16(a->pool, t.puid), t.signin, t.audience, t.issued,
-               t.expires, pp_b64_encode(a->pool, secret, sizeof(secret)));
-        if (a->nonce || a->mbi) {
-            mbi_ok = a->nonce && a->mbi
-                && pp_mbi_check(a->pool, secret, sizeof(secret), a->nonce,
-                                a->mbi);
-            printf("mbi=%s\n", mbi_ok ? "ok" : "bad-mbi");
-        }
+               pp_hex16(a->pool, v.ticket.puid), v.ticket.signin,
+               v.ticket.audience, v.ticket.issued, v.ticket.expires,
+               pp_b64_encode(a->pool, v.mbi_secret, sizeof(v.mbi_secret)));
+        if (v.mbi_checked)
+            printf("mbi=%s\n", v.status == PP_TICKET_BAD_MBI ? "bad-mbi"
+                                                            : "ok");
     }
-    return st == PP_TICKET_OK && mbi_ok ? 0 : 1;
+    return v.status == PP_TICKET_OK ? 0 : 1;
 }
 
 static int cmd_mbi_blob(admin_t *a)
@@ -393,11 +383,47 @@ static int cmd_mbi_blob(admin_t *a)
     secret = pp_b64_decode(a->pool, a->secret, &n);
     if (secret == NULL)
         return fail("%s", "--secret is not base64");
-    blob = pp_mbi_blob(a->pool, secret, n, a->nonce, NULL, 0);
+    blob = pp_mbi_blob(a->pool, secret, n, a->nonce, NULL, a->amsn);
     if (blob == NULL)
         return fail("%s", "the nonce must be 1 to 256 characters, a "
                     "multiple of 8 with libpurple padding (use 64)");
     printf("%s\n", blob);
+    return 0;
+}
+
+static int cmd_issue(admin_t *a)
+{
+    const char *err = NULL, *sealed;
+    pp_keyring_t *ring;
+    pp_ticket_t t;
+    apr_int64_t n;
+
+    if (a->key_file == NULL || a->signin == NULL || a->puid == NULL
+        || a->audience == NULL)
+        return fail("%s", "issue needs --key-file, --signin, --puid and "
+                    "--audience");
+    if ((ring = pp_keyring_load(a->pool, a->key_file, &err)) == NULL)
+        return fail("%s", err);
+    memset(&t, 0, sizeof(t));
+    t.signin = pp_signin_normalize(a->pool, a->signin);
+    if (t.signin == NULL)
+        return fail("'%s' is not a sign-in name", a->signin);
+    if (!pp_parse_u64(a->puid, &t.puid))
+        return fail("--puid '%s' is not a 64-bit integer", a->puid);
+    t.audience = a->audience;
+    t.issued = apr_time_sec(apr_time_now());
+    if (a->issued && !pp_parse_uint(a->issued, APR_INT64_C(4294967295),
+                                    &t.issued))
+        return fail("--issued '%s' is not a UNIX time", a->issued);
+    n = 86400;
+    if (a->lifetime && !pp_parse_uint(a->lifetime, APR_INT64_C(31536000), &n))
+        return fail("--lifetime '%s' is not a number of seconds", a->lifetime);
+    t.expires = t.issued + n;
+    sealed = pp_ticket_seal(a->pool, ring, a->realm ? a->realm
+                            : "Passport.Net", &t, &err);
+    if (sealed == NULL)
+        return fail("%s", err);
+    printf("t=%s&p=%s\n", sealed, pp_hex16(a->pool, t.puid));
     return 0;
 }
 
@@ -427,6 +453,10 @@ int main(int argc, const char *const *argv)
         else if (!strcmp(o, "--nonce")) slot = &a.nonce;
         else if (!strcmp(o, "--mbi")) slot = &a.mbi;
         else if (!strcmp(o, "--secret")) slot = &a.secret;
+        else if (!strcmp(o, "--signin")) slot = &a.signin;
+        else if (!strcmp(o, "--issued")) slot = &a.issued;
+        else if (!strcmp(o, "--lifetime")) slot = &a.lifetime;
+        else if (!strcmp(o, "--amsn")) { a.amsn = 1; continue; }
         else if (!strcmp(o, "--rotate")) { a.rotate = 1; continue; }
         else if (!strcmp(o, "--print")) { print = 1; continue; }
         else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
@@ -457,6 +487,8 @@ int main(int argc, const char *const *argv)
         rc = cmd_list(&a);
     else if (strcmp(cmd, "mbi-blob") == 0)
         rc = cmd_mbi_blob(&a);
+    else if (strcmp(cmd, "issue") == 0)
+        rc = cmd_issue(&a);
     else if (arg == NULL) {
         usage(stderr);
         return 2;

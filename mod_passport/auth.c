@@ -5,6 +5,8 @@
 #include "pp_hash.h"
 #include "pp_ticket.h"
 #include "pp_str.h"
+#include "pp_mbi.h"
+#include "pp_b64.h"
 
 #include <http_log.h>
 #include <apr_strings.h>
@@ -66,6 +68,18 @@ const char *pp_issue_ticket(request_rec *r, apr_uint64_t puid,
                       "ticket for '%s': %s",
                       ap_escape_logitem(r->pool, audience), err);
         return NULL;
+    }
+    if (c->record_query != NULL) {
+        unsigned char secret[PP_MBI_SECRET_LEN];
+
+        pp_mbi_secret(&APR_ARRAY_IDX(c->keyring->keys, 0, pp_key_t), ticket,
+                      secret);
+        if (!pp_db_record_ticket(r, ticket, pp_hex16(r->pool, puid), signin,
+                                 audience, apr_psprintf(r->pool, "%"
+                                 APR_INT64_T_FMT, t.expires),
+                                 pp_b64_encode(r->pool, secret,
+                                               sizeof(secret))))
+            return NULL;
     }
     if (expires)
         *expires = t.expires;

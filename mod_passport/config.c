@@ -57,6 +57,31 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(cobrand_text);
     MERGE_PTR(services);
     MERGE_NUM(max_body);
+    MERGE_PTR(record_query);
+    MERGE_PTR(record_label);
+    return m;
+}
+
+void *pp_create_dir_cfg(apr_pool_t *p, char *dir)
+{
+    pp_dir_cfg_t *d = apr_pcalloc(p, sizeof(*d));
+
+    (void)dir;
+    d->soap_ticket = -1;
+    return d;
+}
+
+void *pp_merge_dir_cfg(apr_pool_t *p, void *basev, void *addv)
+{
+    const pp_dir_cfg_t *base = basev, *add = addv;
+    pp_dir_cfg_t *m = apr_pcalloc(p, sizeof(*m));
+
+    MERGE_PTR(site_id);
+    MERGE_PTR(audience);
+    MERGE_PTR(login_url);
+    MERGE_PTR(return_url);
+    MERGE_PTR(challenge);
+    MERGE_NUM(soap_ticket);
     return m;
 }
 
@@ -189,15 +214,34 @@ static const char *set_config_version(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
+static int count_params(const char *sql)
+{
+    int n = 0;
+
+    for (sql = strstr(sql, "%s"); sql != NULL; sql = strstr(sql + 2, "%s"))
+        n++;
+    return n;
+}
+
 static const char *set_account_query(cmd_parms *cmd, void *dc,
                                      const char *arg)
 {
-    const char *first = strstr(arg, "%s");
-
     (void)dc;
-    if (first == NULL || strstr(first + 2, "%s") != NULL)
+    if (count_params(arg) != 1)
         return bad_value(cmd, arg, "must have exactly one %s parameter "
                          "(the sign-in name)");
+    *str_slot(cmd) = arg;
+    return NULL;
+}
+
+static const char *set_record_query(cmd_parms *cmd, void *dc,
+                                    const char *arg)
+{
+    (void)dc;
+    if (count_params(arg) != 6)
+        return bad_value(cmd, arg, "must have exactly six %s parameters "
+                         "(ticket, PUID, sign-in, audience, expiry, MBI "
+                         "secret)");
     *str_slot(cmd) = arg;
     return NULL;
 }
@@ -321,7 +365,72 @@ static const char *set_max_body(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+#define DIR_OFFSET(field) ((void *)APR_OFFSETOF(pp_dir_cfg_t, field))
+
+static const char **dir_slot(cmd_parms *cmd, void *dc)
+{
+    return (const char **)((char *)dc + (apr_size_t)cmd->info);
+}
+
+static const char *set_dir_token(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (!pp_is_ptoken(arg))
+        return bad_value(cmd, arg, "must be printable ASCII without "
+                         "spaces, commas or quotes");
+    *dir_slot(cmd, dc) = arg;
+    return NULL;
+}
+
+static const char *set_dir_url(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (!pp_is_header_url(cmd->temp_pool, arg))
+        return bad_value(cmd, arg, "is not an absolute http:// or https:// "
+                         "URL without commas or spaces");
+    *dir_slot(cmd, dc) = arg;
+    return NULL;
+}
+
+static const char *set_challenge(cmd_parms *cmd, void *dc, const char *arg)
+{
+    char *copy = apr_pstrdup(cmd->temp_pool, arg), *tok, *state = NULL;
+
+    for (tok = apr_strtok(copy, ",", &state); tok != NULL;
+         tok = apr_strtok(NULL, ",", &state))
+        if (!pp_is_ptoken(tok) || strchr(tok, '&'))
+            return bad_value(cmd, arg, "is not a comma-separated list of "
+                             "parameters (no spaces, quotes or '&')");
+    if (*arg == '\0')
+        return bad_value(cmd, arg, "is empty");
+    *dir_slot(cmd, dc) = arg;
+    return NULL;
+}
+
+static const char *set_soap_ticket(cmd_parms *cmd, void *dc, int on)
+{
+    (void)cmd;
+    ((pp_dir_cfg_t *)dc)->soap_ticket = on;
+    return NULL;
+}
+
 const command_rec pp_cmds[] = {
+    AP_INIT_TAKE1("PassportPartnerSite", set_dir_token, DIR_OFFSET(site_id),
+                  OR_AUTHCFG, "The partner site id sent as id= in the "
+                  "challenge"),
+    AP_INIT_TAKE1("PassportPartnerAudience", set_dir_token,
+                  DIR_OFFSET(audience), OR_AUTHCFG, "The audience tickets "
+                  "must carry; default the request's host name"),
+    AP_INIT_TAKE1("PassportPartnerLoginURL", set_dir_url,
+                  DIR_OFFSET(login_url), OR_AUTHCFG, "Where the challenge "
+                  "sends clients; default https:// + PassportDALogin"),
+    AP_INIT_TAKE1("PassportPartnerReturnURL", set_dir_url,
+                  DIR_OFFSET(return_url), OR_AUTHCFG, "ru= in the challenge; "
+                  "default the requested URL"),
+    AP_INIT_TAKE1("PassportPartnerChallenge", set_challenge,
+                  DIR_OFFSET(challenge), OR_AUTHCFG, "More challenge "
+                  "parameters, comma-separated; default lc=1033"),
+    AP_INIT_FLAG("PassportPartnerSOAPTicket", set_soap_ticket, NULL,
+                 OR_AUTHCFG, "Also accept the ticket in a POSTed SOAP "
+                 "envelope's TicketToken/ticket header; default Off"),
     AP_INIT_TAKE1("PassportRealm", set_realm, CFG_OFFSET(realm), RSRC_CONF,
                   "The Passport realm (DARealm, srealm); default Passport.Net"),
     AP_INIT_TAKE1("PassportDALogin", set_dalogin, CFG_OFFSET(dalogin),
@@ -360,6 +469,9 @@ const command_rec pp_cmds[] = {
     AP_INIT_ITERATE("PassportService", set_service, NULL, RSRC_CONF,
                     "Addresses RST.srf issues tokens for (repeatable); "
                     "default every address real clients ask for"),
+    AP_INIT_TAKE1("PassportTicketRecordQuery", set_record_query,
+                  CFG_OFFSET(record_query), RSRC_CONF,
+                  "SQL run for every issued ticket, six %s parameters"),
     AP_INIT_TAKE1("PassportMaxRequestBody", set_max_body, NULL, RSRC_CONF,
                   "Largest RST.srf request body in bytes; default 65536"),
     { NULL }
@@ -375,13 +487,14 @@ APLOG_USE_MODULE(passport);
 
 /* A mod_dbd label per distinct query text, so vhosts sharing a
  * connection pool never clash (FNV-1a, 64 bits). */
-static const char *label_of(apr_pool_t *p, const char *sql)
+static const char *label_of(apr_pool_t *p, const char *prefix,
+                            const char *sql)
 {
     apr_uint64_t h = APR_UINT64_C(14695981039346656037);
 
     for (; *sql; sql++)
         h = (h ^ (unsigned char)*sql) * APR_UINT64_C(1099511628211);
-    return apr_psprintf(p, "passport_acct_%016" APR_UINT64_T_HEX_FMT, h);
+    return apr_psprintf(p, "%s_%016" APR_UINT64_T_HEX_FMT, prefix, h);
 }
 
 int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
@@ -410,8 +523,13 @@ int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                          sp->server_hostname, (unsigned)sp->port);
             return HTTP_INTERNAL_SERVER_ERROR;
         }
-        c->account_label = label_of(pconf, pp_cfg_account_query(c));
+        c->account_label = label_of(pconf, "passport_acct",
+                                    pp_cfg_account_query(c));
         prepare(sp, pp_cfg_account_query(c), c->account_label);
+        if (c->record_query != NULL) {
+            c->record_label = label_of(pconf, "passport_rec", c->record_query);
+            prepare(sp, c->record_query, c->record_label);
+        }
     }
     return OK;
 }

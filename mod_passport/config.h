@@ -62,12 +62,26 @@ typedef struct {
     const char *cobrand_text;         /* URL-escaped */
     apr_array_header_t *services;     /* of const char *: RST addresses */
     apr_int64_t max_body;             /* -1: unset */
+    const char *record_query;         /* PassportTicketRecordQuery */
+    const char *record_label;         /* mod_dbd label, set in post_config */
 } pp_srv_cfg_t;
+
+/* Per-directory: a location protected by AuthType Passport1.4. */
+typedef struct {
+    const char *site_id;              /* id= in the challenge */
+    const char *audience;             /* tickets must be for this */
+    const char *login_url;            /* where the challenge sends clients */
+    const char *return_url;           /* ru= in the challenge */
+    const char *challenge;            /* extra challenge parameters */
+    int soap_ticket;                  /* -1 unset, 0 off, 1 on */
+} pp_dir_cfg_t;
 
 extern module AP_MODULE_DECLARE_DATA passport_module;
 extern const command_rec pp_cmds[];
 
 void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s);
+void *pp_create_dir_cfg(apr_pool_t *p, char *dir);
+void *pp_merge_dir_cfg(apr_pool_t *p, void *base, void *add);
 void *pp_merge_srv_cfg(apr_pool_t *p, void *base, void *add);
 
 pp_srv_cfg_t *pp_srv_cfg(const server_rec *s);

@@ -12,41 +12,52 @@
 
 APLOG_USE_MODULE(passport);
 
-pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
-                                  pp_account_t *out)
+/* The connection and the prepared statement for label, or NULL with
+ * the reason logged. what names the directive for the log. */
+static apr_dbd_prepared_t *statement(request_rec *r, const char *label,
+                                     const char *what, ap_dbd_t **dbd)
 {
     APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire =
         APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    apr_dbd_prepared_t *stmt;
+
+    if (acquire == NULL || label == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0301: no account "
+                      "database: mod_dbd is not loaded or PassportKeyFile "
+                      "is not set for this server");
+        return NULL;
+    }
+    *dbd = acquire(r);
+    if (*dbd == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0302: account "
+                      "database unavailable (no mod_dbd connection; see "
+                      "the DBD errors in this log)");
+        return NULL;
+    }
+    stmt = apr_hash_get((*dbd)->prepared, label, APR_HASH_KEY_STRING);
+    if (stmt == NULL)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0303: the %s "
+                      "statement is not prepared on this connection "
+                      "(check it against the schema)", what);
+    return stmt;
+}
+
+pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
+                                  pp_account_t *out)
+{
     const pp_srv_cfg_t *c = pp_srv_cfg(r->server);
     apr_dbd_prepared_t *stmt;
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     pp_db_status_t st = PP_DB_NOT_FOUND;
     const char *puid = NULL, *cid = NULL;
-    ap_dbd_t *dbd;
+    ap_dbd_t *dbd = NULL;
     int rv, rows = 0, cols;
 
     memset(out, 0, sizeof(*out));
-    if (acquire == NULL || c->account_label == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0301: no account "
-                      "database: mod_dbd is not loaded or PassportKeyFile "
-                      "is not set for this server");
+    stmt = statement(r, c->account_label, "PassportAccountQuery", &dbd);
+    if (stmt == NULL)
         return PP_DB_ERROR;
-    }
-    dbd = acquire(r);
-    if (dbd == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0302: account "
-                      "database unavailable (no mod_dbd connection; see "
-                      "the DBD errors in this log)");
-        return PP_DB_ERROR;
-    }
-    stmt = apr_hash_get(dbd->prepared, c->account_label, APR_HASH_KEY_STRING);
-    if (stmt == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0303: the account "
-                      "statement is not prepared on this connection "
-                      "(check PassportAccountQuery against the schema)");
-        return PP_DB_ERROR;
-    }
     rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 0,
                           signin, NULL);
     if (rv != 0) {
@@ -95,4 +106,30 @@ pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
         out->has_cid = 1;
     st = PP_DB_FOUND;
     return st;
+}
+
+int pp_db_record_ticket(request_rec *r, const char *ticket, const char *puid,
+                        const char *signin, const char *audience,
+                        const char *expires, const char *mbi_secret)
+{
+    const pp_srv_cfg_t *c = pp_srv_cfg(r->server);
+    ap_dbd_t *dbd = NULL;
+    apr_dbd_prepared_t *stmt;
+    int nrows = 0, rv;
+
+    stmt = statement(r, c->record_label, "PassportTicketRecordQuery", &dbd);
+    if (stmt == NULL)
+        return 0;
+    rv = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, stmt,
+                         ticket, puid, signin, audience, expires, mbi_secret,
+                         NULL);
+    if (rv != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0309: recording the "
+                      "ticket for '%s' (%s) failed: %s",
+                      ap_escape_logitem(r->pool, signin),
+                      ap_escape_logitem(r->pool, audience),
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
+        return 0;
+    }
+    return 1;
 }

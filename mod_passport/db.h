@@ -24,4 +24,10 @@ typedef enum {
 pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
                                   pp_account_t *out);
 
+/* Run PassportTicketRecordQuery with its six parameters. 1 on success;
+ * 0 (logged) when the write failed. */
+int pp_db_record_ticket(request_rec *r, const char *ticket, const char *puid,
+                        const char *signin, const char *audience,
+                        const char *expires, const char *mbi_secret);
+
 #endif

@@ -9,6 +9,7 @@
 #include "pp_soap.h"
 
 #include <http_protocol.h>
+#include <http_request.h>
 
 /* libxml2 is initialised once per process, before any thread parses. */
 static void pp_child_init(apr_pool_t *p, server_rec *s)
@@ -29,13 +30,18 @@ static void pp_register_hooks(apr_pool_t *p)
     ap_hook_handler(pp_login2_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_logout_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_rst_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(pp_verify_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(pp_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_authn(pp_partner_check_authn, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_input_filter(PP_REPLAY_FILTER, pp_replay_filter, NULL,
+                             AP_FTYPE_RESOURCE);
 }
 
 AP_DECLARE_MODULE(passport) = {
     STANDARD20_MODULE_STUFF,
-    NULL,                   /* per-directory config */
-    NULL,                   /* merge per-directory */
+    pp_create_dir_cfg,      /* per-directory config (partner locations) */
+    pp_merge_dir_cfg,       /* merge per-directory */
     pp_create_srv_cfg,      /* per-server config */
     pp_merge_srv_cfg,       /* merge per-server */
     pp_cmds,

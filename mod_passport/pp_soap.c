@@ -235,17 +235,16 @@ static pp_soap_status_t walk(apr_pool_t *p, xmlNode *env, pp_rst_req_t *out,
     return PP_SOAP_OK;
 }
 
-pp_soap_status_t pp_soap_parse_rst(apr_pool_t *p, const char *buf,
-                                   apr_size_t len, pp_rst_req_t *out,
-                                   const char **err)
+/* Parse safely into *doc (the caller frees it); PP_SOAP_OK or why not. */
+static pp_soap_status_t parse_doc(apr_pool_t *p, const char *buf,
+                                  apr_size_t len, xmlDocPtr *doc,
+                                  const char **err)
 {
     xmlParserCtxtPtr ctxt;
-    xmlDocPtr doc;
-    xmlNode *root;
     guard_t guard = { 0 };
-    pp_soap_status_t st;
+    pp_soap_status_t st = PP_SOAP_OK;
 
-    memset(out, 0, sizeof(*out));
+    *doc = NULL;
     if (buf == NULL || len == 0) {
         *err = "empty request body";
         return PP_SOAP_EMPTY;
@@ -266,14 +265,14 @@ pp_soap_status_t pp_soap_parse_rst(apr_pool_t *p, const char *buf,
     /* NONET: no network; no NOENT (entities are not substituted), no
      * DTDLOAD/DTDATTR; no HUGE, so libxml2's own depth and size limits
      * stay on. Errors are reported through the status, not stderr. */
-    doc = xmlCtxtReadMemory(ctxt, buf, (int)len, "rst.xml", NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOERROR
-                            | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+    *doc = xmlCtxtReadMemory(ctxt, buf, (int)len, "rst.xml", NULL,
+                             XML_PARSE_NONET | XML_PARSE_NOERROR
+                             | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
     if (guard.doctype) {
         *err = "a DOCTYPE is not allowed";
         st = PP_SOAP_DOCTYPE;
     }
-    else if (doc == NULL || !ctxt->wellFormed) {
+    else if (*doc == NULL || !ctxt->wellFormed) {
         const xmlError *e = xmlCtxtGetLastError(ctxt);
         char *msg = apr_pstrdup(p, e && e->message ? e->message : ""), *m;
 
@@ -285,20 +284,82 @@ pp_soap_status_t pp_soap_parse_rst(apr_pool_t *p, const char *buf,
               && e->message && strstr(e->message, "depth"))
              ? PP_SOAP_TOO_DEEP : PP_SOAP_MALFORMED;
     }
-    else if ((root = xmlDocGetRootElement(doc)) == NULL) {
+    else if (xmlDocGetRootElement(*doc) == NULL) {
         *err = "no root element";
         st = PP_SOAP_MALFORMED;
     }
-    else if (!depth_ok(root, 1)) {
+    else if (!depth_ok(xmlDocGetRootElement(*doc), 1)) {
         *err = apr_psprintf(p, "elements nested deeper than %d",
                             PP_SOAP_MAX_DEPTH);
         st = PP_SOAP_TOO_DEEP;
     }
-    else
-        st = walk(p, root, out, err);
+    xmlFreeParserCtxt(ctxt);
+    if (st != PP_SOAP_OK && *doc != NULL) {
+        xmlFreeDoc(*doc);
+        *doc = NULL;
+    }
+    return st;
+}
+
+pp_soap_status_t pp_soap_parse_rst(apr_pool_t *p, const char *buf,
+                                   apr_size_t len, pp_rst_req_t *out,
+                                   const char **err)
+{
+    xmlDocPtr doc;
+    pp_soap_status_t st;
+
+    memset(out, 0, sizeof(*out));
+    st = parse_doc(p, buf, len, &doc, err);
+    if (st == PP_SOAP_OK)
+        st = walk(p, xmlDocGetRootElement(doc), out, err);
     if (doc)
         xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
+    return st;
+}
+
+/* Depth-first search for a TicketToken or ticket element. */
+static const xmlNode *find_ticket(const xmlNode *n)
+{
+    const xmlNode *c, *hit;
+
+    for (c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp((const char *)c->name, "TicketToken") == 0
+            || strcmp((const char *)c->name, "ticket") == 0)
+            return c;
+        if ((hit = find_ticket(c)) != NULL)
+            return hit;
+    }
+    return NULL;
+}
+
+pp_soap_status_t pp_soap_find_ticket(apr_pool_t *p, const char *buf,
+                                     apr_size_t len, const char **ticket,
+                                     const char **err)
+{
+    xmlDocPtr doc;
+    xmlNode *root, *header;
+    const xmlNode *hit = NULL;
+    pp_soap_status_t st;
+
+    *ticket = NULL;
+    st = parse_doc(p, buf, len, &doc, err);
+    if (st != PP_SOAP_OK)
+        return st;
+    root = xmlDocGetRootElement(doc);
+    if (!is(root, NS_SOAP, "Envelope")) {
+        *err = "the document is not a SOAP Envelope";
+        st = PP_SOAP_NOT_ENVELOPE;
+    }
+    else if ((header = child(root, NS_SOAP, "Header")) == NULL
+             || (hit = find_ticket(header)) == NULL) {
+        *err = "no TicketToken or ticket element in the SOAP Header";
+        st = PP_SOAP_NO_TOKENS;
+    }
+    else
+        *ticket = text_of(p, hit);
+    xmlFreeDoc(doc);
     return st;
 }
 

@@ -53,6 +53,13 @@ pp_soap_status_t pp_soap_parse_rst(apr_pool_t *p, const char *buf,
                                    apr_size_t len, pp_rst_req_t *out,
                                    const char **err);
 
+/* The text of the first TicketToken or ticket element (any namespace)
+ * in the SOAP Header: how MSNP13+ address book and storage requests
+ * carry their ticket. Same safety rules as pp_soap_parse_rst. */
+pp_soap_status_t pp_soap_find_ticket(apr_pool_t *p, const char *buf,
+                                     apr_size_t len, const char **ticket,
+                                     const char **err);
+
 /* Escape text for XML element content and double-quoted attribute
  * values (& < > "). */
 const char *pp_xml_escape(apr_pool_t *p, const char *s);

@@ -17,7 +17,7 @@
 #define MAX_TICKET_CHARS 1024
 
 static const char *STATUS_WORDS[] = {
-    "ok", "malformed", "bad-signature", "expired", "bad-audience"
+    "ok", "malformed", "bad-signature", "expired", "bad-audience", "bad-mbi"
 };
 
 const char *pp_ticket_status_word(pp_ticket_status_t st)
@@ -175,6 +175,7 @@ pp_ticket_status_t pp_ticket_open(apr_pool_t *p, const pp_keyring_t *ring,
     }
     if (!opened)
         return PP_TICKET_BAD_SIGNATURE;
+    out->key_index = i - 1;
     /* Sealed by us: a parse failure here would mean a bug or a key
      * leak; refuse it all the same. */
     if (!parse_plain(p, plain, n, out))

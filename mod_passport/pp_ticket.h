@@ -25,6 +25,7 @@ typedef struct {
     const char *audience;
     apr_int64_t issued;    /* seconds since the epoch */
     apr_int64_t expires;
+    int key_index;         /* pp_ticket_open: the ring key that opened it */
 } pp_ticket_t;
 
 typedef enum {
@@ -32,7 +33,8 @@ typedef enum {
     PP_TICKET_MALFORMED,      /* not a ticket of ours at all */
     PP_TICKET_BAD_SIGNATURE,  /* no key of this realm opens it */
     PP_TICKET_EXPIRED,
-    PP_TICKET_BAD_AUDIENCE
+    PP_TICKET_BAD_AUDIENCE,
+    PP_TICKET_BAD_MBI         /* pp_verify: the client's MBI answer is wrong */
 } pp_ticket_status_t;
 
 /* The reason words of the verification contract. */

@@ -14,6 +14,7 @@
 #include "pp_mbi.h"
 #include "pp_b64.h"
 #include "pp_p14.h"
+#include "body.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
@@ -71,49 +72,6 @@ static int is_xml_type(const char *ct)
     return (n == 8 && strncasecmp(ct, "text/xml", 8) == 0)
         || (n == 20 && strncasecmp(ct, "application/soap+xml", 20) == 0)
         || (n == 15 && strncasecmp(ct, "application/xml", 15) == 0);
-}
-
-/* Read at most limit bytes. Returns NULL and *why on failure; a body
- * over the limit closes the connection rather than being read. */
-static char *read_body(request_rec *r, apr_size_t limit, apr_size_t *len,
-                       const char **why)
-{
-    const char *cl = apr_table_get(r->headers_in, "Content-Length");
-    char *buf;
-    long n;
-
-    *len = 0;
-    if (cl != NULL && (apr_size_t)apr_atoi64(cl) > limit) {
-        *why = apr_psprintf(r->pool, "request body over %" APR_SIZE_T_FMT
-                            " bytes (PassportMaxRequestBody)", limit);
-        r->connection->keepalive = AP_CONN_CLOSE;
-        return NULL;
-    }
-    if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK) {
-        *why = "the request body could not be read";
-        return NULL;
-    }
-    buf = apr_palloc(r->pool, limit + 1);
-    if (ap_should_client_block(r))
-        while ((n = ap_get_client_block(r, buf + *len, limit + 1 - *len)) > 0) {
-            *len += (apr_size_t)n;
-            if (*len > limit) {
-                *why = apr_psprintf(r->pool, "request body over %"
-                                    APR_SIZE_T_FMT " bytes "
-                                    "(PassportMaxRequestBody)", limit);
-                r->connection->keepalive = AP_CONN_CLOSE;
-                return NULL;
-            }
-        }
-    else
-        n = 0;
-    if (n < 0) {
-        *why = "the request body could not be read";
-        r->connection->keepalive = AP_CONN_CLOSE;
-        return NULL;
-    }
-    buf[*len] = '\0';
-    return buf;
 }
 
 /* The configured address a request names (case-insensitively), or NULL. */
@@ -214,7 +172,7 @@ int pp_rst_handler(request_rec *r)
     if (!is_xml_type(apr_table_get(r->headers_in, "Content-Type")))
         return client_fault(&q, "Content-Type must be text/xml or "
                             "application/soap+xml");
-    body = read_body(r, (apr_size_t)pp_cfg_max_body(c), &len, &why);
+    body = pp_read_body(r, (apr_size_t)pp_cfg_max_body(c), &len, &why);
     if (body == NULL)
         return client_fault(&q, why);
     if (pp_soap_parse_rst(r->pool, body, len, &req, &why) != PP_SOAP_OK)

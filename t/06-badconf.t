@@ -33,6 +33,13 @@ my @bad = (
     [ 'PassportDomainRedirect a@b.example https://x.example/', qr/PassportDomainRedirect: 'a\@b\.example' is not a domain/ ],
     [ 'PassportMaxRequestBody 10', qr/PassportMaxRequestBody: '10' is not a number of bytes between 1024 and 16777216/ ],
     [ 'PassportService "a<b"', qr/PassportService: 'a<b' is not a service address/ ],
+    [ 'PassportTicketRecordQuery "INSERT INTO t VALUES (%s, %s)"',
+      qr/PassportTicketRecordQuery: .* must have exactly six %s parameters/ ],
+    [ "<Location /x>\nPassportPartnerChallenge \"lc=1033, tw=40\"\n</Location>",
+      qr/PassportPartnerChallenge: 'lc=1033, tw=40' is not a comma-separated list/ ],
+    [ "<Location /x>\nPassportPartnerLoginURL login.example.net\n</Location>",
+      qr/PassportPartnerLoginURL: 'login\.example\.net' is not an absolute/ ],
+    [ 'PassportPartnerSite 42', qr/PassportPartnerSite not allowed here/ ],
     [ 'PassportCoBrandURL javascript:alert(1)', qr/PassportCoBrandURL: 'javascript:alert\(1\)' is not/ ],
 );
 

@@ -15,8 +15,11 @@ my $config_h = slurp('mod_passport/config.h');
 my $docs = slurp('docs/directives.md');
 
 my @directives = $config_c =~ /AP_INIT_\w+\(\s*"(Passport\w+)"/g;
-my ($struct) = $config_h =~ /typedef struct \{((?:(?!typedef).)*?)\} pp_srv_cfg_t;/s;
-my @fields = $struct =~ /(\w+)\s*(?:\[[^\]]*\])?;/g;
+my @fields;
+for my $type (qw(pp_srv_cfg_t pp_dir_cfg_t)) {
+    my ($struct) = $config_h =~ /typedef struct \{((?:(?!typedef).)*?)\} \Q$type\E;/s;
+    push @fields, $struct =~ /(\w+)\s*(?:\[[^\]]*\])?;/g;
+}
 
 plan tests => 1 + 2 * @directives + @fields;
 

@@ -11,3 +11,11 @@ INSERT INTO passport_accounts (signin, password_hash, puid) VALUES
  ('sha@example.com', '{SHA}O/MvdjOwOQpt8I9HBSVZugThPMw=', 3),
  ('crypt@example.com', '$6$abcdefgh$Lpde4IR2/JYkZFBmo/ADytbjUvtUivz/nS4OIiIxCIf7oMSbzT7Vm.KY.VVreop23ohq.uTfgMa4dO33g883X.', 4),
  ('pbkdf2@example.com', 'pbkdf2_sha256$1000$pepper42$5CIVCyyCUrAbDieBvgqoweqrpbuKKlVzUZT2LU5OmCg=', 5);
+
+-- Where PassportTicketRecordQuery writes (t/31-record.t), and a table
+-- whose CHECK refuses every write (a failing record query).
+CREATE TABLE issued_tickets (ticket TEXT, puid TEXT, signin TEXT,
+                             audience TEXT, expires INTEGER, mbi TEXT);
+CREATE TABLE refused_tickets (ticket TEXT CHECK (length(ticket) < 5),
+                              puid TEXT, signin TEXT, audience TEXT,
+                              expires INTEGER, mbi TEXT);

@@ -1,0 +1,29 @@
+/*
+ * pp_verify.h - what a messenger server asks: is this ticket good for
+ * this audience in this realm, and (MBI_KEY_OLD) is the client's answer
+ * to my nonce right? Shared by the passport-verify endpoint and
+ * `passport-admin ticket`. Apache-free.
+ */
+#ifndef PP_VERIFY_H
+#define PP_VERIFY_H
+
+#include "pp_ticket.h"
+#include "pp_mbi.h"
+
+typedef struct {
+    pp_ticket_status_t status;
+    pp_ticket_t ticket;              /* filled when the seal verified */
+    int sealed;                      /* the seal verified */
+    int mbi_checked;                 /* a nonce and blob were given */
+    unsigned char mbi_secret[PP_MBI_SECRET_LEN];  /* when sealed */
+} pp_verify_result_t;
+
+/* ticket may be bare or "t=...&p=...". audience NULL skips that check;
+ * nonce and blob NULL skip the MBI check (both or neither). */
+pp_ticket_status_t pp_verify(apr_pool_t *p, const pp_keyring_t *ring,
+                             const char *realm, const char *ticket,
+                             const char *audience, apr_int64_t now,
+                             const char *nonce, const char *blob,
+                             pp_verify_result_t *out);
+
+#endif

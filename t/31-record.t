@@ -1,0 +1,49 @@
+# PassportTicketRecordQuery: every issued ticket is written through
+# mod_dbd; a failing write fails the sign-in cleanly.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(plan ok);
+use Apache::TestUtil qw(t_cmp);
+use Apache::TestRequest qw(GET);
+use lib 't/lib';
+use PassportTest qw(p14_header from_pp rst_body rst_post admin error_log);
+
+plan tests => 12;
+
+my $t_dir = Apache::Test::vars('t_dir');
+my $db = "$t_dir/var/accounts.db";
+my $key = "$t_dir/conf/keys/main.key";
+sub rows { my $sql = shift; my @r = map { chomp; [ split /\|/, $_, -1 ] } qx{sqlite3 '$db' "$sql"}; @r }
+
+qx{sqlite3 '$db' 'DELETE FROM issued_tickets'};
+Apache::TestRequest::module('record');
+my $res = GET '/login2.srf',
+    Authorization => p14_header(signin => 'sha@example.com', pwd => 'sha-pw');
+ok t_cmp($res->code, 200, 'sign-in on the recording vhost');
+my ($t) = from_pp($res) =~ /^t=([^&]+)/;
+my @rows = rows("SELECT ticket, puid, signin, audience, expires, mbi FROM issued_tickets WHERE audience = 'messenger.msn.com'");
+ok t_cmp(scalar @rows, 1, 'the partner ticket was recorded');
+ok t_cmp($rows[0][0], $t, 'the whole ticket');
+ok t_cmp($rows[0][1], '0000000000000003', 'the PUID, 16 hex digits');
+ok t_cmp($rows[0][2], 'sha@example.com', 'the sign-in name');
+ok t_cmp($rows[0][4] > time ? 1 : 0, 1, 'the expiry (UNIX time)');
+my (undef, $out) = admin('ticket', $t, '--key-file', $key);
+my ($secret) = $out =~ /^mbi-secret=(\S+)$/m;
+ok t_cmp($rows[0][5], $secret, 'the MBI secret, as derived from the ticket');
+ok t_cmp(scalar(rows("SELECT 1 FROM issued_tickets WHERE audience = 'MSPAuth'")), 1,
+         'the login cookie ticket too');
+
+rst_post(rst_body('rst-msnp15.xml', 'sha@example.com', 'sha-pw'));
+ok t_cmp(scalar(rows("SELECT 1 FROM issued_tickets WHERE audience = 'messengerclear.live.com'")), 1,
+         'RST.srf tickets are recorded');
+
+Apache::TestRequest::module('record_fail');
+$res = GET '/login2.srf',
+    Authorization => p14_header(signin => 'sha@example.com', pwd => 'sha-pw');
+ok t_cmp(scalar $res->header('WWW-Authenticate'), qr/^Passport1\.4 da-status=failed-noretry,/,
+         'a failing record fails login2.srf with failed-noretry');
+$res = rst_post(rst_body('rst-msnp15.xml', 'sha@example.com', 'sha-pw'));
+ok t_cmp($res->content, qr{<faultcode>S:Server</faultcode>}, 'and RST.srf with S:Server');
+ok t_cmp(error_log() =~ /PP0309: recording the ticket for 'sha\@example\.com' \([^)]*\) failed/ ? 1 : 0, 1,
+         'logged with the reason');
