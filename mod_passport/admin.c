@@ -10,6 +10,7 @@
 #include "pp_ticket.h"
 #include "pp_mbi.h"
 #include "pp_verify.h"
+#include "pp_x509.h"
 #include "pp_b64.h"
 
 #include <apr_general.h>
@@ -41,6 +42,8 @@ typedef struct {
     const char *issued;
     const char *lifetime;
     int amsn;
+    const char *cn;
+    const char *days;
     const apr_dbd_driver_t *driver;
     apr_dbd_t *handle;
 } admin_t;
@@ -90,6 +93,9 @@ static void usage(FILE *f)
 "  mbi-blob --secret B64 --nonce N [--amsn]\n"
 "                           compute a client's MBI_KEY_OLD answer (testing;\n"
 "                           --amsn pads as aMSN does, else as libpurple)\n"
+"  ca-create CERT KEY [--cn NAME] [--days N]\n"
+"                           a new CA for p2pslc certificates (RSA 2048,\n"
+"                           PEM; the key file gets mode 0600)\n"
 "  issue --key-file F --signin NAME --puid N --audience A [--realm R]\n"
 "        [--issued UNIXTIME] [--lifetime SECONDS]\n"
 "                           seal a ticket offline (testing a messenger\n"
@@ -427,11 +433,46 @@ static int cmd_issue(admin_t *a)
     return 0;
 }
 
+static int write_new(admin_t *a, const char *path, const char *data,
+                     apr_fileperms_t perms)
+{
+    apr_file_t *f;
+
+    if (access(path, F_OK) == 0)
+        return fail("'%s' exists; not overwriting it", path);
+    if (apr_file_open(&f, path, APR_FOPEN_WRITE | APR_FOPEN_CREATE
+                      | APR_FOPEN_EXCL, perms, a->pool) != APR_SUCCESS)
+        return fail("cannot write '%s'", path);
+    apr_file_puts(data, f);
+    apr_file_close(f);
+    return 0;
+}
+
+static int cmd_ca_create(admin_t *a, const char *cert, const char *key)
+{
+    const char *err = NULL, *cert_pem, *key_pem;
+    apr_int64_t days = 3650;
+
+    if (cert == NULL || key == NULL)
+        return fail("%s", "ca-create needs CERT and KEY paths");
+    if (a->days && (!pp_parse_uint(a->days, 36500, &days) || days < 1))
+        return fail("--days '%s' is not 1 to 36500", a->days);
+    if (!pp_ca_generate(a->pool, a->cn ? a->cn : "mod_passport p2pslc CA",
+                        (int)days, &cert_pem, &key_pem, &err))
+        return fail("%s", err);
+    if (write_new(a, key, key_pem, APR_FPROT_UREAD | APR_FPROT_UWRITE)
+        || write_new(a, cert, cert_pem, APR_FPROT_UREAD | APR_FPROT_UWRITE
+                     | APR_FPROT_GREAD | APR_FPROT_WREAD))
+        return 1;
+    printf("CA written: %s (certificate), %s (key)\n", cert, key);
+    return 0;
+}
+
 /* Options may come before or after the command and its argument. */
 int main(int argc, const char *const *argv)
 {
     admin_t a = { 0 };
-    const char *pos[2] = { NULL, NULL }, *cmd, *arg;
+    const char *pos[3] = { NULL, NULL, NULL }, *cmd, *arg;
     int i, npos = 0, print = 0, rc;
 
     apr_app_initialize(&argc, &argv, NULL);
@@ -457,6 +498,8 @@ int main(int argc, const char *const *argv)
         else if (!strcmp(o, "--issued")) slot = &a.issued;
         else if (!strcmp(o, "--lifetime")) slot = &a.lifetime;
         else if (!strcmp(o, "--amsn")) { a.amsn = 1; continue; }
+        else if (!strcmp(o, "--cn")) slot = &a.cn;
+        else if (!strcmp(o, "--days")) slot = &a.days;
         else if (!strcmp(o, "--rotate")) { a.rotate = 1; continue; }
         else if (!strcmp(o, "--print")) { print = 1; continue; }
         else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
@@ -468,7 +511,7 @@ int main(int argc, const char *const *argv)
             usage(stderr);
             return 2;
         }
-        else if (npos < 2) { pos[npos++] = o; continue; }
+        else if (npos < 3) { pos[npos++] = o; continue; }
         else { usage(stderr); return 2; }
         if (++i >= argc) {
             fprintf(stderr, "passport-admin: %s needs a value\n", o);
@@ -503,6 +546,8 @@ int main(int argc, const char *const *argv)
         rc = cmd_keygen(&a, arg);
     else if (strcmp(cmd, "ticket") == 0)
         rc = cmd_ticket(&a, arg);
+    else if (strcmp(cmd, "ca-create") == 0)
+        rc = cmd_ca_create(&a, arg, pos[2]);
     else {
         usage(stderr);
         return 2;

@@ -59,6 +59,7 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_NUM(max_body);
     MERGE_PTR(record_query);
     MERGE_PTR(record_label);
+    MERGE_PTR(ca);
     return m;
 }
 
@@ -133,7 +134,7 @@ static const char *default_services[] = {
     PP_ADDRESS_LEGACY, "messengerclear.live.com", "messenger.msn.com",
     "contacts.msn.com", "messengersecure.live.com", "spaces.msn.com",
     "spaces.live.com", "livecontacts.live.com", "storage.msn.com",
-    "storage.live.com", "sup.live.com"
+    "storage.live.com", "sup.live.com", PP_ADDRESS_P2PSLC
 };
 
 const apr_array_header_t *pp_cfg_services(const pp_srv_cfg_t *c)
@@ -336,6 +337,25 @@ static const char *set_cobrand_text(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
+/* Both CA directives fill one pp_ca_t; check_config checks the pair. */
+static const char *set_ca_file(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pp_srv_cfg_t *c = srv_cfg_of(cmd);
+    const char *path = ap_server_root_relative(cmd->pool, arg), *err = NULL;
+    int is_key = cmd->info != NULL, ok;
+
+    (void)dc;
+    if (path == NULL)
+        return bad_value(cmd, arg, "is not a valid path");
+    if (c->ca == NULL)
+        c->ca = pp_ca_new(cmd->pool);
+    ok = is_key ? pp_ca_load_key(cmd->pool, c->ca, path, &err)
+                : pp_ca_load_cert(cmd->pool, c->ca, path, &err);
+    if (!ok)
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    return NULL;
+}
+
 static const char *set_service(cmd_parms *cmd, void *dc, const char *arg)
 {
     pp_srv_cfg_t *c = srv_cfg_of(cmd);
@@ -472,6 +492,10 @@ const command_rec pp_cmds[] = {
     AP_INIT_TAKE1("PassportTicketRecordQuery", set_record_query,
                   CFG_OFFSET(record_query), RSRC_CONF,
                   "SQL run for every issued ticket, six %s parameters"),
+    AP_INIT_TAKE1("PassportCACertificateFile", set_ca_file, NULL, RSRC_CONF,
+                  "PEM CA certificate that signs p2pslc certificates"),
+    AP_INIT_TAKE1("PassportCAKeyFile", set_ca_file, (void *)1, RSRC_CONF,
+                  "PEM private key of PassportCACertificateFile"),
     AP_INIT_TAKE1("PassportMaxRequestBody", set_max_body, NULL, RSRC_CONF,
                   "Largest RST.srf request body in bytes; default 65536"),
     { NULL }
@@ -495,6 +519,29 @@ static const char *label_of(apr_pool_t *p, const char *prefix,
     for (; *sql; sql++)
         h = (h ^ (unsigned char)*sql) * APR_UINT64_C(1099511628211);
     return apr_psprintf(p, "%s_%016" APR_UINT64_T_HEX_FMT, prefix, h);
+}
+
+int pp_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                    server_rec *s)
+{
+    server_rec *sp;
+
+    (void)pconf;
+    (void)ptemp;
+    for (sp = s; sp != NULL; sp = sp->next) {
+        const pp_srv_cfg_t *c = pp_srv_cfg(sp);
+        const char *err = NULL;
+
+        if (c->ca != NULL && !pp_ca_check_pair(c->ca, &err)) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sp, "PP0002: "
+                         "PassportCACertificateFile/PassportCAKeyFile for "
+                         "%s:%u: %s", sp->server_hostname, (unsigned)sp->port,
+                         err);
+            (void)plog;
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return OK;
 }
 
 int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,

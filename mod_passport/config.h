@@ -13,6 +13,7 @@
 #include <apr_tables.h>
 
 #include "pp_keys.h"
+#include "pp_x509.h"
 
 #define PP_DEFAULT_REALM          "Passport.Net"
 #define PP_DEFAULT_LOGIN_PATH     "/login2.srf"
@@ -28,6 +29,7 @@
 #define PP_MIN_MAX_BODY           1024
 #define PP_MAX_MAX_BODY           16777216
 #define PP_ADDRESS_LEGACY         "http://Passport.NET/tb"
+#define PP_ADDRESS_P2PSLC         "p2pslc.messenger.msn.com"
 
 /* A partner site (PassportSite ID RETURN-URL). */
 typedef struct {
@@ -64,6 +66,7 @@ typedef struct {
     apr_int64_t max_body;             /* -1: unset */
     const char *record_query;         /* PassportTicketRecordQuery */
     const char *record_label;         /* mod_dbd label, set in post_config */
+    pp_ca_t *ca;                      /* PassportCACertificateFile + KeyFile */
 } pp_srv_cfg_t;
 
 /* Per-directory: a location protected by AuthType Passport1.4. */
@@ -95,6 +98,11 @@ const char *pp_cfg_account_query(const pp_srv_cfg_t *c);
 const apr_array_header_t *pp_cfg_sites(const pp_srv_cfg_t *c);
 const apr_array_header_t *pp_cfg_services(const pp_srv_cfg_t *c);
 apr_int64_t pp_cfg_max_body(const pp_srv_cfg_t *c);
+
+/* The CA certificate and key must come as a matching pair (check_config,
+ * so `apachectl -t` reports it too). */
+int pp_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                    server_rec *s);
 
 /* Start-up checks and mod_dbd statement preparation (post_config). */
 int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,

@@ -25,6 +25,7 @@ static void pp_register_hooks(apr_pool_t *p)
     static const char *const before_dbd[] = { "mod_dbd.c", NULL };
 
     (void)p;
+    ap_hook_check_config(pp_config_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(pp_config_post, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_nexus_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_login2_handler, NULL, NULL, APR_HOOK_MIDDLE);

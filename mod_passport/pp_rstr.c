@@ -17,6 +17,8 @@
 #define NS_WSP  "http://schemas.xmlsoap.org/ws/2002/12/policy"
 #define NS_WSA  "http://schemas.xmlsoap.org/ws/2004/03/addressing"
 #define CONFIG_VERSION "3.0.869.0"
+#define X509V3 "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3"
+#define BASE64_BINARY "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#Base64Binary"
 
 const char *pp_iso8601(apr_pool_t *p, apr_int64_t t)
 {
@@ -41,9 +43,22 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
                                 const pp_rstr_item_t *it, int n,
                                 const char *created, const char *expires)
 {
-    const char *id, *token, *ref_type;
+    const char *id, *token, *ref_type, *token_type = "urn:passport:compact";
+    const char *where = it->by_service_name ? "wsa:ServiceName"
+                                            : "wsa:Address";
 
-    if (it->legacy) {
+    if (it->x509) {
+        /* MS-WSTEP: the certificate as an X.509v3 BinarySecurityToken */
+        id = apr_psprintf(p, "PPToken%d", n);
+        ref_type = X509V3;
+        token_type = X509V3;
+        token = apr_pstrcat(p, "<wsse:BinarySecurityToken Id=\"", id,
+                            "\" ValueType=\"" X509V3 "\" EncodingType=\""
+                            BASE64_BINARY "\">", it->token,
+                            "</wsse:BinarySecurityToken>", NULL);
+    }
+    else if (it->legacy) {
+        token_type = "urn:passport:legacy";
         id = apr_psprintf(p, "BinaryDAToken%d", n);
         ref_type = "urn:passport";
         token = apr_pstrcat(p,
@@ -66,11 +81,9 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
     (void)c;
     return apr_pstrcat(p,
         "<wst:RequestSecurityTokenResponse>"
-        "<wst:TokenType>", it->legacy ? "urn:passport:legacy"
-                                      : "urn:passport:compact",
-        "</wst:TokenType>"
+        "<wst:TokenType>", token_type, "</wst:TokenType>"
         "<wsp:AppliesTo xmlns:wsa=\"" NS_WSA "\"><wsa:EndpointReference>"
-        "<wsa:Address>", pp_xml_escape(p, it->address), "</wsa:Address>"
+        "<", where, ">", pp_xml_escape(p, it->address), "</", where, ">"
         "</wsa:EndpointReference></wsp:AppliesTo>"
         "<wst:LifeTime><wsu:Created>", created, "</wsu:Created>"
         "<wsu:Expires>", expires, "</wsu:Expires></wst:LifeTime>"

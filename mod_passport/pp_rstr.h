@@ -12,8 +12,11 @@
 
 typedef struct {
     const char *address;      /* as requested (escaped on output) */
+    int by_service_name;      /* requested as wsa:ServiceName */
     int legacy;               /* urn:passport:legacy (http://Passport.NET/tb) */
-    const char *token;        /* compact "t=..&p=.." or the legacy cipher */
+    int x509;                 /* an X.509v3 certificate (p2pslc) */
+    const char *token;        /* compact "t=..&p=..", the legacy cipher, or
+                                 the certificate (base64 DER) */
     const char *secret;       /* BinarySecret (base64), or NULL */
 } pp_rstr_item_t;
 

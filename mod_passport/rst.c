@@ -15,6 +15,7 @@
 #include "pp_b64.h"
 #include "pp_p14.h"
 #include "body.h"
+#include "pp_x509.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
@@ -94,22 +95,53 @@ static const char *check_items(request_rec *r, const pp_rst_req_t *req)
     for (i = 0; i < req->items->nelts; i++) {
         const pp_rst_item_t *it = &APR_ARRAY_IDX(req->items, i, pp_rst_item_t);
 
-        if (strcasecmp(it->address, "p2pslc.messenger.msn.com") == 0)
-            return "p2pslc.messenger.msn.com (MBI_X509_CID certificates) "
-                   "is not supported by this server yet";
         if (served(r, it->address) == NULL)
             return apr_psprintf(r->pool, "this realm does not serve '%s' "
                                 "(PassportService)", it->address);
         if (it->policy && strcmp(it->policy, "MBI_SSL") == 0 && !https)
             return apr_psprintf(r->pool, "'%s' with policy MBI_SSL is only "
                                 "issued over HTTPS", it->address);
+        if (strcasecmp(it->address, PP_ADDRESS_P2PSLC) == 0
+            && pp_srv_cfg(r->server)->ca == NULL)
+            return PP_ADDRESS_P2PSLC " (MBI_X509_CID certificates) needs "
+                   "a CA, and this realm has none (PassportCACertificateFile,"
+                   " PassportCAKeyFile)";
     }
     return NULL;
 }
 
-/* Issue the tokens, in request order. NULL if sealing failed (logged). */
+/* A certificate for p2pslc (MS-WSTEP): NULL and *why for a request the
+ * client got wrong (the fault says what). */
+static const char *certificate(rst_t *q, const pp_rst_item_t *it,
+                               apr_uint64_t puid, const char *signin,
+                               const char **why)
+{
+    request_rec *r = q->r;
+    const pp_srv_cfg_t *c = pp_srv_cfg(r->server);
+    pp_cert_subject_t who;
+    pp_csr_status_t st;
+    const char *cert;
+
+    who.puid = puid;
+    who.signin = signin;
+    who.realm = pp_cfg_realm(c);
+    who.not_before = q->ctx.now;
+    who.not_after = q->ctx.now + pp_cfg_ticket_lifetime(c);
+    cert = pp_x509_issue(r->pool, c->ca, it->supporting, &who, &st, why);
+    if (cert != NULL)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "PP0503: RST: "
+                      "certificate issued for '%s'",
+                      ap_escape_logitem(r->pool, signin));
+    else if (st == PP_CSR_ISSUE_FAILED)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0504: RST: %s", *why);
+    return cert;
+}
+
+/* Issue the tokens, in request order. NULL with *client_why for a bad
+ * certificate request; NULL alone if sealing failed (logged). */
 static apr_array_header_t *issue(rst_t *q, const pp_rst_req_t *req,
-                                 apr_uint64_t puid, const char *signin)
+                                 apr_uint64_t puid, const char *signin,
+                                 const char **client_why)
 {
     request_rec *r = q->r;
     const pp_srv_cfg_t *c = pp_srv_cfg(r->server);
@@ -124,10 +156,22 @@ static apr_array_header_t *issue(rst_t *q, const pp_rst_req_t *req,
         const char *audience = served(r, it->address), *ticket;
         unsigned char secret[PP_MBI_SECRET_LEN];
 
+        o->address = it->address;
+        o->by_service_name = it->by_service_name;
+        if (strcmp(audience, PP_ADDRESS_P2PSLC) == 0) {
+            const char *why = NULL;
+
+            o->x509 = 1;
+            o->token = certificate(q, it, puid, signin, &why);
+            if (o->token == NULL) {
+                *client_why = why;
+                return NULL;
+            }
+            continue;
+        }
         ticket = pp_issue_ticket(r, puid, signin, audience, &q->ctx.expires);
         if (ticket == NULL)
             return NULL;
-        o->address = it->address;
         o->legacy = strcmp(audience, PP_ADDRESS_LEGACY) == 0;
         o->token = o->legacy ? ticket : pp_compact(r->pool, ticket, puid);
         if (o->legacy || (it->policy && strcmp(it->policy, "MBI_KEY_OLD") == 0)) {
@@ -201,10 +245,13 @@ int pp_rst_handler(request_rec *r)
     case PP_AUTH_OK:
         break;
     }
+    why = NULL;
+    q.ctx.expires = q.ctx.now + pp_cfg_ticket_lifetime(c);
     if (c->keyring == NULL
-        || (items = issue(&q, &req, acct.puid, signin)) == NULL)
-        return fault(&q, HTTP_OK, "S:Server", "Tokens could not be issued",
-                     SERVER_ERROR_STATUS);
+        || (items = issue(&q, &req, acct.puid, signin, &why)) == NULL)
+        return why ? client_fault(&q, why)
+                   : fault(&q, HTTP_OK, "S:Server", "Tokens could not be "
+                           "issued", SERVER_ERROR_STATUS);
     q.ctx.puid = acct.puid;
     return send_xml(r, HTTP_OK, pp_rstr_render(r->pool, &q.ctx, items));
 }

@@ -43,7 +43,7 @@ my @bad = (
     [ 'PassportCoBrandURL javascript:alert(1)', qr/PassportCoBrandURL: 'javascript:alert\(1\)' is not/ ],
 );
 
-plan tests => 2 * @bad + 4;
+plan tests => 2 * @bad + 10;
 
 my $vars = Apache::Test::vars();
 my $t_dir = $vars->{t_dir};
@@ -87,3 +87,22 @@ t_write_file($short, "AAAA\n");
 ok t_cmp($rc != 0, 1, 'a key of the wrong size is refused');
 ok t_cmp($out, qr/PassportKeyFile: '[^']*short\.key': line 1: not a key \(want base64 of exactly 32 bytes, got 3\)/,
          'and the message says why');
+
+# The CA for p2pslc: a matching pair of a CA certificate and its key.
+my $ca = "$t_dir/var/ca.pem";
+my $ca_key = "$t_dir/var/ca.key";
+my $logs = "$t_dir/logs";
+qx{openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=leaf -addext basicConstraints=critical,CA:FALSE -keyout $logs/leaf.key -out $logs/leaf.pem 2>&1};
+($rc, $out) = check_config("PassportCACertificateFile $ca\nPassportCAKeyFile $ca_key");
+ok t_cmp($rc, 0, 'a CA and its key pass');
+($rc, $out) = check_config("PassportCACertificateFile $ca\nPassportCAKeyFile $logs/leaf.key");
+ok t_cmp($rc != 0, 1, 'a key that is not the CA\'s is refused');
+ok t_cmp($out, qr/PassportCACertificateFile\/PassportCAKeyFile .*: the CA key does not match the CA certificate/,
+         'and the message says so');
+($rc, $out) = check_config("PassportCACertificateFile $logs/leaf.pem");
+ok t_cmp($out, qr/PassportCACertificateFile: '[^']*leaf\.pem' is not a CA certificate/,
+         'a certificate that is not a CA is refused');
+($rc, $out) = check_config("PassportCAKeyFile $logs/missing.key");
+ok t_cmp($out, qr/PassportCAKeyFile: cannot read/, 'an unreadable key is refused');
+($rc, $out) = check_config("PassportCACertificateFile $ca");
+ok t_cmp($out, qr/both the CA certificate and its key are needed/, 'a certificate without its key is refused');

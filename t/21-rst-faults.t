@@ -44,9 +44,9 @@ my @client = (
     [ 'address not served', do { my $d = rst_body('rst-msnp13.xml', 'alice@example.com', 'alice-pw,1');
                                  $d =~ s/contacts\.msn\.com/evil.example.com/; $d },
       qr/does not serve 'evil\.example\.com'/ ],
-    [ 'p2pslc not yet', do { my $d = rst_body('rst-msnp13.xml', 'alice@example.com', 'alice-pw,1');
-                             $d =~ s/contacts\.msn\.com/p2pslc.messenger.msn.com/; $d },
-      qr/p2pslc\.messenger\.msn\.com .* not supported/ ],
+    [ 'p2pslc without a CA', do { my $d = rst_body('rst-msnp13.xml', 'alice@example.com', 'alice-pw,1');
+                                  $d =~ s/contacts\.msn\.com/p2pslc.messenger.msn.com/; $d },
+      qr/p2pslc\.messenger\.msn\.com .* needs a CA/ ],
     [ 'MBI_SSL over plain HTTP', do { my $d = rst_body('rst-msnp13.xml', 'alice@example.com', 'alice-pw,1');
                                       $d =~ s/URI="MBI"/URI="MBI_SSL"/; $d },
       qr/MBI_SSL is only issued over HTTPS/ ],
