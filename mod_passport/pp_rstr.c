@@ -1,23 +1,20 @@
 /*
- * pp_rstr.c - RST.srf response and fault documents.
+ * pp_rstr.c - what RST.srf and RST2.srf answers share: psf:pp, the
+ * collection, each response and its token. The dialect files say what
+ * differs.
  */
 #include "pp_rstr.h"
 #include "pp_soap.h"
 #include "pp_str.h"
+#include "pp_b64.h"
 
 #include <apr_strings.h>
 #include <apr_time.h>
+#include <apr_lib.h>
+#include <openssl/evp.h>
+#include <string.h>
 
-#define NS_S    "http://schemas.xmlsoap.org/soap/envelope/"
-#define NS_PSF  "http://schemas.microsoft.com/Passport/SoapServices/SOAPFault"
-#define NS_WST  "http://schemas.xmlsoap.org/ws/2004/04/trust"
-#define NS_WSSE "http://schemas.xmlsoap.org/ws/2003/06/secext"
-#define NS_WSU  "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
-#define NS_SAML "urn:oasis:names:tc:SAML:1.0:assertion"
-#define NS_WSP  "http://schemas.xmlsoap.org/ws/2002/12/policy"
-#define NS_WSA  "http://schemas.xmlsoap.org/ws/2004/03/addressing"
 #define CONFIG_VERSION "3.0.869.0"
-#define X509V3 "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3"
 #define BASE64_BINARY "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#Base64Binary"
 
 const char *pp_iso8601(apr_pool_t *p, apr_int64_t t)
@@ -30,19 +27,85 @@ const char *pp_iso8601(apr_pool_t *p, apr_int64_t t)
                         x.tm_sec);
 }
 
-static const char *server_info(apr_pool_t *p, const pp_rstr_ctx_t *c)
+/* YYYY-MM-DDTHH:MM:SS[.fff]Z */
+apr_int64_t pp_iso8601_parse(const char *s)
 {
-    return apr_pstrcat(p, "<psf:serverInfo Path=\"Live1\" "
-                       "RollingUpgradeState=\"ExclusiveNew\" LocVersion=\"0\" "
-                       "ServerTime=\"", pp_iso8601(p, c->now), "\">",
-                       pp_xml_escape(p, c->server_info), "</psf:serverInfo>",
-                       NULL);
+    apr_time_exp_t x = { 0 };
+    apr_time_t t;
+    int n[6], i, j = 0;
+    static const char seps[] = "--T::";
+
+    if (s == NULL)
+        return -1;
+    for (i = 0; i < 6; i++) {
+        int digits = i == 0 ? 4 : 2, v = 0, k;
+
+        for (k = 0; k < digits; k++, j++) {
+            if (!apr_isdigit(s[j]))
+                return -1;
+            v = v * 10 + (s[j] - '0');
+        }
+        n[i] = v;
+        if (i < 5 && s[j++] != seps[i])
+            return -1;
+    }
+    if (s[j] == '.')
+        for (j++; apr_isdigit(s[j]); j++)
+            ;
+    if (s[j] != 'Z' || s[j + 1] != '\0')
+        return -1;
+    x.tm_year = n[0] - 1900;
+    x.tm_mon = n[1] - 1;
+    x.tm_mday = n[2];
+    x.tm_hour = n[3];
+    x.tm_min = n[4];
+    x.tm_sec = n[5];
+    if (n[1] < 1 || n[1] > 12 || n[2] < 1 || n[2] > 31 || n[3] > 23
+        || n[4] > 59 || n[5] > 60
+        || apr_time_exp_gmt_get(&t, &x) != APR_SUCCESS)
+        return -1;
+    return apr_time_sec(t);
+}
+
+const char *pp_token_digest(apr_pool_t *p, const char *token)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+
+    EVP_Digest(token, strlen(token), md, &n, EVP_sha1(), NULL);
+    return pp_b64_encode(p, md, n);
+}
+
+const char *pp_rstr_pp(apr_pool_t *p, const pp_rstr_ctx_t *c,
+                       const char *authstate, const char *reqstatus,
+                       int with_account)
+{
+    const pp_dialect_t *d = c->dialect;
+
+    return apr_pstrcat(p,
+        "<psf:pp xmlns:psf=\"" PP_NS_PSF "\">"
+        "<psf:serverVersion>1</psf:serverVersion>",
+        with_account ? "<psf:PUID>" : "",
+        with_account ? pp_hex16(p, c->puid) : "",
+        with_account ? "</psf:PUID>" : "",
+        "<psf:configVersion>" CONFIG_VERSION "</psf:configVersion>"
+        "<psf:uiVersion>" CONFIG_VERSION "</psf:uiVersion>",
+        d->pp_versions ? d->pp_versions : "",
+        "<psf:authstate>", authstate, "</psf:authstate>"
+        "<psf:reqstatus>", reqstatus, "</psf:reqstatus>"
+        "<psf:serverInfo Path=\"Live1\" RollingUpgradeState=\"ExclusiveNew\" "
+        "LocVersion=\"0\" ServerTime=\"", pp_iso8601(p, c->now), "\">",
+        pp_xml_escape(p, c->server_info), "</psf:serverInfo>"
+        "<psf:cookies/>",
+        with_account && d->pp_account ? d->pp_account(p, c) : "",
+        "<psf:response/></psf:pp>", NULL);
 }
 
 static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
                                 const pp_rstr_item_t *it, int n,
                                 const char *created, const char *expires)
 {
+    const pp_dialect_t *d = c->dialect;
     const char *id, *token, *ref_type, *token_type = "urn:passport:compact";
     const char *where = it->by_service_name ? "wsa:ServiceName"
                                             : "wsa:Address";
@@ -50,10 +113,10 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
     if (it->x509) {
         /* MS-WSTEP: the certificate as an X.509v3 BinarySecurityToken */
         id = apr_psprintf(p, "PPToken%d", n);
-        ref_type = X509V3;
-        token_type = X509V3;
+        ref_type = PP_X509V3;
+        token_type = PP_X509V3;
         token = apr_pstrcat(p, "<wsse:BinarySecurityToken Id=\"", id,
-                            "\" ValueType=\"" X509V3 "\" EncodingType=\""
+                            "\" ValueType=\"" PP_X509V3 "\" EncodingType=\""
                             BASE64_BINARY "\">", it->token,
                             "</wsse:BinarySecurityToken>", NULL);
     }
@@ -78,19 +141,16 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
                             pp_xml_escape(p, it->token),
                             "</wsse:BinarySecurityToken>", NULL);
     }
-    (void)c;
     return apr_pstrcat(p,
         "<wst:RequestSecurityTokenResponse>"
         "<wst:TokenType>", token_type, "</wst:TokenType>"
-        "<wsp:AppliesTo xmlns:wsa=\"" NS_WSA "\"><wsa:EndpointReference>"
+        "<wsp:AppliesTo xmlns:wsa=\"", d->wsa_ns, "\"><wsa:EndpointReference>"
         "<", where, ">", pp_xml_escape(p, it->address), "</", where, ">"
         "</wsa:EndpointReference></wsp:AppliesTo>"
-        "<wst:LifeTime><wsu:Created>", created, "</wsu:Created>"
-        "<wsu:Expires>", expires, "</wsu:Expires></wst:LifeTime>"
-        "<wst:RequestedSecurityToken>", token, "</wst:RequestedSecurityToken>"
-        "<wst:RequestedTokenReference><wsse:KeyIdentifier ValueType=\"",
-        ref_type, "\"/><wsse:Reference URI=\"#", id, "\"/>"
-        "</wst:RequestedTokenReference>",
+        "<wst:", d->lifetime, "><wsu:Created>", created, "</wsu:Created>"
+        "<wsu:Expires>", expires, "</wsu:Expires></wst:", d->lifetime, ">"
+        "<wst:RequestedSecurityToken>", token, "</wst:RequestedSecurityToken>",
+        d->references(p, it, id, ref_type),
         it->secret ? "<wst:RequestedProofToken><wst:BinarySecret>" : "",
         it->secret ? it->secret : "",
         it->secret ? "</wst:BinarySecret></wst:RequestedProofToken>" : "",
@@ -100,6 +160,7 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
 const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
                            const apr_array_header_t *items)
 {
+    const pp_dialect_t *d = c->dialect;
     const char *created = pp_iso8601(p, c->now);
     const char *expires = pp_iso8601(p, c->expires);
     struct iovec *v = apr_palloc(p, sizeof(*v) * (items->nelts + 2));
@@ -108,19 +169,13 @@ const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
 
     v[0].iov_base = apr_pstrcat(p,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-        "<S:Envelope xmlns:S=\"" NS_S "\">"
-        "<S:Header><psf:pp xmlns:psf=\"" NS_PSF "\">"
-        "<psf:serverVersion>1</psf:serverVersion>"
-        "<psf:PUID>", pp_hex16(p, c->puid), "</psf:PUID>"
-        "<psf:configVersion>" CONFIG_VERSION "</psf:configVersion>"
-        "<psf:uiVersion>" CONFIG_VERSION "</psf:uiVersion>"
-        "<psf:authstate>0x48803</psf:authstate>"
-        "<psf:reqstatus>0x0</psf:reqstatus>", server_info(p, c),
-        "<psf:cookies/><psf:response/></psf:pp></S:Header>"
+        "<S:Envelope xmlns:S=\"", d->envelope_ns, "\"><S:Header>",
+        d->header_lead ? d->header_lead(p, c) : "",
+        pp_rstr_pp(p, c, "0x48803", "0x0", 1), "</S:Header>"
         "<S:Body><wst:RequestSecurityTokenResponseCollection"
-        " xmlns:wst=\"" NS_WST "\" xmlns:wsse=\"" NS_WSSE "\""
-        " xmlns:wsu=\"" NS_WSU "\" xmlns:saml=\"" NS_SAML "\""
-        " xmlns:wsp=\"" NS_WSP "\" xmlns:psf=\"" NS_PSF "\">", NULL);
+        " xmlns:wst=\"", d->wst_ns, "\" xmlns:wsse=\"", d->wsse_ns, "\""
+        " xmlns:wsu=\"" PP_NS_WSU "\" xmlns:saml=\"" PP_NS_SAML "\""
+        " xmlns:wsp=\"", d->wsp_ns, "\" xmlns:psf=\"" PP_NS_PSF "\">", NULL);
     for (i = 0; i < items->nelts; i++)
         v[i + 1].iov_base = (void *)one_response(p, c,
             &APR_ARRAY_IDX(items, i, pp_rstr_item_t), i, created, expires);
@@ -132,19 +187,7 @@ const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
 }
 
 const char *pp_rst_fault(apr_pool_t *p, const pp_rstr_ctx_t *c,
-                         const char *faultcode, const char *faultstring,
-                         const char *authstate, const char *reqstatus)
+                         pp_fault_t kind, const char *detail)
 {
-    return apr_pstrcat(p,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-        "<S:Envelope xmlns:S=\"" NS_S "\" xmlns:wsse=\"" NS_WSSE "\""
-        " xmlns:psf=\"" NS_PSF "\">"
-        "<S:Header><psf:pp xmlns:psf=\"" NS_PSF "\">"
-        "<psf:serverVersion>1</psf:serverVersion>"
-        "<psf:authstate>", authstate, "</psf:authstate>"
-        "<psf:reqstatus>", reqstatus, "</psf:reqstatus>", server_info(p, c),
-        "<psf:cookies/><psf:response/></psf:pp></S:Header>"
-        "<S:Fault><faultcode>", faultcode, "</faultcode>"
-        "<faultstring>", pp_xml_escape(p, faultstring), "</faultstring>"
-        "</S:Fault></S:Envelope>", NULL);
+    return c->dialect->fault(p, c, kind, detail);
 }

@@ -7,6 +7,7 @@
 #include <apr_uri.h>
 #include <apr_lib.h>
 #include <string.h>
+#include <openssl/evp.h>
 
 /* Characters a Passport1.4 header parameter can carry verbatim. */
 static int header_safe_char(unsigned char c)
@@ -108,4 +109,21 @@ int pp_parse_u64(const char *s, apr_uint64_t *out)
     }
     *out = v;
     return 1;
+}
+
+apr_uint64_t pp_cid_from_puid(apr_uint64_t puid)
+{
+    static const char label[] = "mod_passport cid v1";
+    unsigned char in[sizeof(label) - 1 + 8], md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    apr_uint64_t cid = 0;
+    int i;
+
+    memcpy(in, label, sizeof(label) - 1);
+    for (i = 0; i < 8; i++)
+        in[sizeof(label) - 1 + i] = (unsigned char)(puid >> (56 - 8 * i));
+    EVP_Digest(in, sizeof(in), md, &n, EVP_sha256(), NULL);
+    for (i = 0; i < 8; i++)
+        cid = cid << 8 | md[i];
+    return cid & APR_UINT64_C(0x7fffffffffffffff);
 }

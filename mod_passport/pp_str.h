@@ -31,4 +31,9 @@ const char *pp_hex16(apr_pool_t *p, apr_uint64_t v);
 /* A decimal 64-bit integer as databases return it; negative values
  * are taken as two's complement. 1 on success. */
 int pp_parse_u64(const char *s, apr_uint64_t *out);
+
+/* An account's CID when the database has none: the first 8 bytes of
+ * SHA-256("mod_passport cid v1" || PUID as 8 big-endian bytes), top bit
+ * cleared (a positive 64-bit integer). Documented in docs/accounts.md. */
+apr_uint64_t pp_cid_from_puid(apr_uint64_t puid);
 #endif

@@ -16,6 +16,7 @@
 #include "pp_p14.h"
 #include "body.h"
 #include "pp_x509.h"
+#include "pp_str.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
@@ -24,10 +25,8 @@
 
 APLOG_USE_MODULE(passport);
 
-#define AUTH_FAILED_STATE  "0x80048800"
-#define AUTH_FAILED_STATUS "0x80048823"
-#define BAD_REQUEST_STATUS "0x80048820"
-#define SERVER_ERROR_STATUS "0x80004005"
+/* clock skew allowed on an RST2 request's wsu:Timestamp */
+#define TIMESTAMP_SKEW 300
 
 typedef struct {
     request_rec *r;
@@ -47,20 +46,49 @@ static int send_xml(request_rec *r, int status, const char *doc)
     return OK;
 }
 
-/* A fault in RST.srf's shape; the reason goes to the log too. */
-static int fault(rst_t *q, int status, const char *code, const char *why,
-                 const char *reqstatus)
+/* A fault in the request's dialect; the reason goes to the log too. */
+static int fault(rst_t *q, int status, pp_fault_t kind, const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, q->r, "PP0501: RST: %s fault: %s",
-                  code, why);
-    return send_xml(q->r, status, pp_rst_fault(q->r->pool, &q->ctx, code, why,
-                                               AUTH_FAILED_STATE, reqstatus));
+    static const char *const kinds[] = { "authentication", "client",
+                                         "server" };
+
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, q->r, "PP0501: %s: %s fault: "
+                  "%s", q->ctx.dialect->name, kinds[kind], why);
+    return send_xml(q->r, status, pp_rst_fault(q->r->pool, &q->ctx, kind,
+                                               why));
 }
 
 static int client_fault(rst_t *q, const char *why)
 {
-    return fault(q, HTTP_OK, "S:Client", apr_pstrcat(q->r->pool,
-                 "Invalid Request: ", why, NULL), BAD_REQUEST_STATUS);
+    return fault(q, HTTP_OK, PP_FAULT_CLIENT, why);
+}
+
+/* Until the body says otherwise: RST2 if it names the SOAP 1.2 envelope
+ * (or, with no body, if the path does), RST.srf otherwise. */
+static const pp_dialect_t *dialect_hint(request_rec *r, const char *body)
+{
+    if (body != NULL)
+        return strstr(body, "http://www.w3.org/2003/05/soap-envelope")
+               ? &pp_dialect_rst2 : &pp_dialect_rst;
+    return strstr(r->uri, "RST2") ? &pp_dialect_rst2 : &pp_dialect_rst;
+}
+
+/* RST2: a request whose wsu:Timestamp has expired is refused. */
+static const char *check_timestamp(rst_t *q, const pp_rst_req_t *req)
+{
+    apr_int64_t created, expires;
+
+    if (req->ts_created == NULL && req->ts_expires == NULL)
+        return NULL;
+    created = pp_iso8601_parse(req->ts_created);
+    expires = pp_iso8601_parse(req->ts_expires);
+    if (created < 0 || expires < 0)
+        return "the wsu:Timestamp is not two ISO 8601 UTC times";
+    if (expires + TIMESTAMP_SKEW < q->ctx.now)
+        return "the request's wsu:Timestamp has expired";
+    if (created - TIMESTAMP_SKEW > q->ctx.now)
+        return "the request's wsu:Timestamp is in the future";
+    return NULL;
 }
 
 static int is_xml_type(const char *ct)
@@ -206,12 +234,12 @@ int pp_rst_handler(request_rec *r)
                                      x.tm_mon + 1, x.tm_mday, x.tm_hour,
                                      x.tm_min, x.tm_sec);
 
+    q.ctx.dialect = dialect_hint(r, NULL);
     if (r->method_number != M_POST) {
         apr_table_setn(r->headers_out, "Allow", "POST");
-        return fault(&q, HTTP_METHOD_NOT_ALLOWED, "S:Client",
-                     apr_pstrcat(r->pool, "Invalid Request: method ",
-                                 r->method, " not allowed, use POST", NULL),
-                     BAD_REQUEST_STATUS);
+        return fault(&q, HTTP_METHOD_NOT_ALLOWED, PP_FAULT_CLIENT,
+                     apr_pstrcat(r->pool, "method ", r->method,
+                                 " not allowed, use POST", NULL));
     }
     if (!is_xml_type(apr_table_get(r->headers_in, "Content-Type")))
         return client_fault(&q, "Content-Type must be text/xml or "
@@ -219,9 +247,14 @@ int pp_rst_handler(request_rec *r)
     body = pp_read_body(r, (apr_size_t)pp_cfg_max_body(c), &len, &why);
     if (body == NULL)
         return client_fault(&q, why);
+    q.ctx.dialect = dialect_hint(r, body);
     if (pp_soap_parse_rst(r->pool, body, len, &req, &why) != PP_SOAP_OK)
         return client_fault(&q, why);
-    if ((why = check_items(r, &req)) != NULL)
+    /* answer in the dialect the request was written in */
+    q.ctx.dialect = req.soap12 || req.trust2005 ? &pp_dialect_rst2
+                                                : &pp_dialect_rst;
+    if ((why = check_timestamp(&q, &req)) != NULL
+        || (why = check_items(r, &req)) != NULL)
         return client_fault(&q, why);
     if (req.username == NULL || req.password == NULL)
         return client_fault(&q, "no credentials (wsse:Security/"
@@ -230,18 +263,16 @@ int pp_rst_handler(request_rec *r)
     signin = pp_signin_normalize(r->pool, req.username);
     if (signin == NULL || *req.password == '\0'
         || strlen(req.password) > PP_P14_MAX_PWD) {
-        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "PP0502: RST: "
-                      "malformed user name or password");
-        return fault(&q, HTTP_OK, "wsse:FailedAuthentication",
-                     "Authentication Failure", AUTH_FAILED_STATUS);
+        return fault(&q, HTTP_OK, PP_FAULT_AUTH, "malformed user name or "
+                     "password");
     }
     switch (pp_authenticate(r, signin, req.password, &acct)) {
     case PP_AUTH_FAILED:
-        return fault(&q, HTTP_OK, "wsse:FailedAuthentication",
-                     "Authentication Failure", AUTH_FAILED_STATUS);
+        return fault(&q, HTTP_OK, PP_FAULT_AUTH, "wrong password or unknown "
+                     "account");
     case PP_AUTH_UNAVAILABLE:
-        return fault(&q, HTTP_OK, "S:Server", "The account service is "
-                     "temporarily unavailable", SERVER_ERROR_STATUS);
+        return fault(&q, HTTP_OK, PP_FAULT_SERVER, "The account service is "
+                     "temporarily unavailable");
     case PP_AUTH_OK:
         break;
     }
@@ -250,8 +281,10 @@ int pp_rst_handler(request_rec *r)
     if (c->keyring == NULL
         || (items = issue(&q, &req, acct.puid, signin, &why)) == NULL)
         return why ? client_fault(&q, why)
-                   : fault(&q, HTTP_OK, "S:Server", "Tokens could not be "
-                           "issued", SERVER_ERROR_STATUS);
+                   : fault(&q, HTTP_OK, PP_FAULT_SERVER, "Tokens could not "
+                           "be issued");
     q.ctx.puid = acct.puid;
+    q.ctx.cid = acct.has_cid ? acct.cid : pp_cid_from_puid(acct.puid);
+    q.ctx.signin = signin;
     return send_xml(r, HTTP_OK, pp_rstr_render(r->pool, &q.ctx, items));
 }

@@ -12,6 +12,10 @@ INSERT INTO passport_accounts (signin, password_hash, puid) VALUES
  ('crypt@example.com', '$6$abcdefgh$Lpde4IR2/JYkZFBmo/ADytbjUvtUivz/nS4OIiIxCIf7oMSbzT7Vm.KY.VVreop23ohq.uTfgMa4dO33g883X.', 4),
  ('pbkdf2@example.com', 'pbkdf2_sha256$1000$pepper42$5CIVCyyCUrAbDieBvgqoweqrpbuKKlVzUZT2LU5OmCg=', 5);
 
+-- pbkdf2@example.com has a CID of its own (0x1234); the others get one
+-- derived from their PUID.
+UPDATE passport_accounts SET cid = 4660 WHERE signin = 'pbkdf2@example.com';
+
 -- Where PassportTicketRecordQuery writes (t/31-record.t), and a table
 -- whose CHECK refuses every write (a failing record query).
 CREATE TABLE issued_tickets (ticket TEXT, puid TEXT, signin TEXT,

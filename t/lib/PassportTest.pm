@@ -118,6 +118,45 @@ sub admin {
     return ($? >> 8, $out);
 }
 
+# An HTTPS request to a named vhost, with curl (the suite's LWP may have
+# no TLS): returns (status, headers, body).
+sub https_request {
+    my (%o) = @_;
+    my $hp = hostport_of($o{vhost} // 'tls');
+    my $dir = Apache::Test::vars('t_logs');
+    my @cmd = ('curl', '-sk', '-o', "$dir/curl.body", '-D', "$dir/curl.head",
+               '-w', '%{http_code}', "https://$hp$o{path}");
+    if (defined $o{body}) {
+        open my $fh, '>', "$dir/curl.req" or die; binmode $fh; print $fh $o{body}; close $fh;
+        push @cmd, '--data-binary', "\@$dir/curl.req",
+                   '-H', 'Content-Type: ' . ($o{type} // 'text/xml; charset=utf-8');
+    }
+    push @cmd, map { ('-H', $_) } @{ $o{headers} || [] };
+    open my $pipe, '-|', @cmd or die "curl: $!";
+    my $code = <$pipe>;
+    close $pipe;
+    local $/;
+    open my $h, '<', "$dir/curl.head"; my $head = <$h> // '';
+    open my $b, '<', "$dir/curl.body"; my $body = <$b> // '';
+    return ($code, $head, $body);
+}
+
+# The RST2 request with credentials and a current timestamp.
+sub rst2_body {
+    my ($user, $password, %o) = @_;
+    my $doc = rst_body('rst2-wlm2009.xml', $user, $password);
+    my $now = $o{now} // time;
+    my @c = gmtime($now);
+    my @e = gmtime($now + 300);
+    my $fmt = sub { sprintf '%04d-%02d-%02dT%02d:%02d:%02dZ', $_[5] + 1900, $_[4] + 1, @_[3, 2, 1, 0] };
+    my $created = $fmt->(@c);
+    my $expires = $fmt->(@e);
+    $doc =~ s/\@CREATED\@/$created/;
+    $doc =~ s/\@EXPIRES\@/$expires/;
+    return $doc;
+}
+
+push @EXPORT_OK, qw(https_request rst2_body);
 push @EXPORT_OK, qw(p14_header url_encode from_pp cookie_of error_log
                     rst_body rst_post admin);
 

@@ -41,5 +41,19 @@ int main(void)
     ok(!pp_is_dalogin("/login2.srf"), "no host refused");
     ok(!pp_is_dalogin("login.example.net/"), "empty path refused");
 
+    ok(pp_cid_from_puid(APR_UINT64_C(0x0123456789ABCDEF))
+       == APR_UINT64_C(0x1b0a26fd753c50da), "CID derived from a PUID (vector)");
+    ok(pp_cid_from_puid(3) == APR_UINT64_C(0x494afd67a35c2a83), "another PUID");
+    ok(pp_cid_from_puid(0) >> 63 == 0, "a positive 64-bit integer");
+    is_str(pp_hex16(p, APR_UINT64_C(0xAB)), "00000000000000AB", "hex16");
+    {
+        apr_uint64_t v = 0;
+
+        ok(pp_parse_u64("-1", &v) && v == APR_UINT64_MAX,
+           "a negative PUID is two's complement");
+        ok(!pp_parse_u64("18446744073709551616", &v), "2^64 overflows");
+        ok(pp_parse_u64("18446744073709551615", &v) && v == APR_UINT64_MAX,
+           "2^64-1 fits");
+    }
     return tap_done();
 }
