@@ -80,5 +80,5 @@ Apache::TestRequest::module('login_nodb');
 $res = rst_post(rst_body('rst-msnp15.xml', 'alice@example.com', 'alice-pw,1'));
 ok t_cmp((fault_of($res))[0], 'S:Server', 'database unavailable: S:Server');
 
-ok t_cmp(error_log() =~ /PP0501: RST: S:Client fault: Invalid Request: no credentials/ ? 1 : 0, 1,
+ok t_cmp(error_log() =~ /PP0501: RST\.srf: client fault: no credentials/ ? 1 : 0, 1,
          'faults are logged with the reason');
