@@ -7,6 +7,7 @@
 #include "config.h"
 #include "pp_str.h"
 #include "pp_p14.h"
+#include "db.h"
 
 #include <apr_uri.h>
 
@@ -201,17 +202,35 @@ static const char *set_url(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_config_version(cmd_parms *cmd, void *dc,
-                                      const char *arg)
+/* A number in [min, max], stored in an apr_int64_t field; fmt words
+ * the error with %d for min and max. */
+typedef struct {
+    apr_size_t offset;
+    int min, max;
+    const char *fmt;
+} num_slot_t;
+
+#define NUM_SLOT(field, min, max, fmt) \
+    { APR_OFFSETOF(pp_srv_cfg_t, field), min, max, fmt }
+
+static const num_slot_t NUM_CONFIG_VERSION = NUM_SLOT(config_version, 0,
+    2147483647, "is not a non-negative integer (%d to %d)");
+static const num_slot_t NUM_TICKET_LIFETIME = NUM_SLOT(ticket_lifetime,
+    PP_MIN_TICKET_LIFETIME, PP_MAX_TICKET_LIFETIME,
+    "is not a number of seconds between %d and %d");
+static const num_slot_t NUM_MAX_BODY = NUM_SLOT(max_body, PP_MIN_MAX_BODY,
+    PP_MAX_MAX_BODY, "is not a number of bytes between %d and %d");
+
+static const char *set_number(cmd_parms *cmd, void *dc, const char *arg)
 {
-    pp_srv_cfg_t *c = srv_cfg_of(cmd);
+    const num_slot_t *n = cmd->info;
     apr_int64_t v;
 
     (void)dc;
-    if (!pp_parse_uint(arg, APR_INT64_C(2147483647), &v))
-        return bad_value(cmd, arg, "is not a non-negative integer "
-                         "(0 to 2147483647)");
-    c->config_version = v;
+    if (!pp_parse_uint(arg, n->max, &v) || v < n->min)
+        return bad_value(cmd, arg, apr_psprintf(cmd->pool, n->fmt, n->min,
+                                                n->max));
+    *(apr_int64_t *)((char *)srv_cfg_of(cmd) + n->offset) = v;
     return NULL;
 }
 
@@ -224,26 +243,29 @@ static int count_params(const char *sql)
     return n;
 }
 
-static const char *set_account_query(cmd_parms *cmd, void *dc,
-                                     const char *arg)
-{
-    (void)dc;
-    if (count_params(arg) != 1)
-        return bad_value(cmd, arg, "must have exactly one %s parameter "
-                         "(the sign-in name)");
-    *str_slot(cmd) = arg;
-    return NULL;
-}
+/* SQL with a fixed number of %s parameters. */
+typedef struct {
+    apr_size_t offset;
+    int params;
+    const char *why;
+} query_slot_t;
 
-static const char *set_record_query(cmd_parms *cmd, void *dc,
-                                    const char *arg)
+static const query_slot_t QUERY_ACCOUNT = {
+    APR_OFFSETOF(pp_srv_cfg_t, account_query), 1,
+    "must have exactly one %s parameter (the sign-in name)" };
+static const query_slot_t QUERY_RECORD = {
+    APR_OFFSETOF(pp_srv_cfg_t, record_query), 6,
+    "must have exactly six %s parameters (ticket, PUID, sign-in, "
+    "audience, expiry, MBI secret)" };
+
+static const char *set_query(cmd_parms *cmd, void *dc, const char *arg)
 {
+    const query_slot_t *q = cmd->info;
+
     (void)dc;
-    if (count_params(arg) != 6)
-        return bad_value(cmd, arg, "must have exactly six %s parameters "
-                         "(ticket, PUID, sign-in, audience, expiry, MBI "
-                         "secret)");
-    *str_slot(cmd) = arg;
+    if (count_params(arg) != q->params)
+        return bad_value(cmd, arg, q->why);
+    *(const char **)((char *)srv_cfg_of(cmd) + q->offset) = arg;
     return NULL;
 }
 
@@ -259,22 +281,6 @@ static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg)
     if (c->keyring == NULL)
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     c->key_file = path;
-    return NULL;
-}
-
-static const char *set_ticket_lifetime(cmd_parms *cmd, void *dc,
-                                       const char *arg)
-{
-    pp_srv_cfg_t *c = srv_cfg_of(cmd);
-    apr_int64_t v;
-
-    (void)dc;
-    if (!pp_parse_uint(arg, PP_MAX_TICKET_LIFETIME, &v)
-        || v < PP_MIN_TICKET_LIFETIME)
-        return bad_value(cmd, arg, apr_psprintf(cmd->pool,
-                         "is not a number of seconds between %d and %d",
-                         PP_MIN_TICKET_LIFETIME, PP_MAX_TICKET_LIFETIME));
-    c->ticket_lifetime = v;
     return NULL;
 }
 
@@ -371,20 +377,6 @@ static const char *set_service(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_max_body(cmd_parms *cmd, void *dc, const char *arg)
-{
-    pp_srv_cfg_t *c = srv_cfg_of(cmd);
-    apr_int64_t v;
-
-    (void)dc;
-    if (!pp_parse_uint(arg, PP_MAX_MAX_BODY, &v) || v < PP_MIN_MAX_BODY)
-        return bad_value(cmd, arg, apr_psprintf(cmd->pool,
-                         "is not a number of bytes between %d and %d",
-                         PP_MIN_MAX_BODY, PP_MAX_MAX_BODY));
-    c->max_body = v;
-    return NULL;
-}
-
 #define DIR_OFFSET(field) ((void *)APR_OFFSETOF(pp_dir_cfg_t, field))
 
 static const char **dir_slot(cmd_parms *cmd, void *dc)
@@ -466,16 +458,18 @@ const command_rec pp_cmds[] = {
                   RSRC_CONF, "General-purpose redirector URL"),
     AP_INIT_TAKE1("PassportHelp", set_url, CFG_OFFSET(help), RSRC_CONF,
                   "Help URL"),
-    AP_INIT_TAKE1("PassportConfigVersion", set_config_version, NULL,
+    AP_INIT_TAKE1("PassportConfigVersion", set_number,
+                  (void *)&NUM_CONFIG_VERSION,
                   RSRC_CONF, "ConfigVersion, a non-negative integer; "
                   "default 15"),
-    AP_INIT_TAKE1("PassportAccountQuery", set_account_query,
-                  CFG_OFFSET(account_query), RSRC_CONF,
+    AP_INIT_TAKE1("PassportAccountQuery", set_query,
+                  (void *)&QUERY_ACCOUNT, RSRC_CONF,
                   "SQL with one %s (the lower-cased sign-in name) returning "
                   "the password hash and the PUID"),
     AP_INIT_TAKE1("PassportKeyFile", set_key_file, NULL, RSRC_CONF,
                   "File of base64 keys, one a line; the first seals"),
-    AP_INIT_TAKE1("PassportTicketLifetime", set_ticket_lifetime, NULL,
+    AP_INIT_TAKE1("PassportTicketLifetime", set_number,
+                  (void *)&NUM_TICKET_LIFETIME,
                   RSRC_CONF, "Ticket lifetime in seconds; default 86400"),
     AP_INIT_TAKE2("PassportSite", set_site, NULL, RSRC_CONF,
                   "A partner site: ID and RETURN-URL (repeatable)"),
@@ -489,14 +483,15 @@ const command_rec pp_cmds[] = {
     AP_INIT_ITERATE("PassportService", set_service, NULL, RSRC_CONF,
                     "Addresses RST.srf issues tokens for (repeatable); "
                     "default every address real clients ask for"),
-    AP_INIT_TAKE1("PassportTicketRecordQuery", set_record_query,
-                  CFG_OFFSET(record_query), RSRC_CONF,
+    AP_INIT_TAKE1("PassportTicketRecordQuery", set_query,
+                  (void *)&QUERY_RECORD, RSRC_CONF,
                   "SQL run for every issued ticket, six %s parameters"),
     AP_INIT_TAKE1("PassportCACertificateFile", set_ca_file, NULL, RSRC_CONF,
                   "PEM CA certificate that signs p2pslc certificates"),
     AP_INIT_TAKE1("PassportCAKeyFile", set_ca_file, (void *)1, RSRC_CONF,
                   "PEM private key of PassportCACertificateFile"),
-    AP_INIT_TAKE1("PassportMaxRequestBody", set_max_body, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("PassportMaxRequestBody", set_number,
+                  (void *)&NUM_MAX_BODY, RSRC_CONF,
                   "Largest RST.srf request body in bytes; default 65536"),
     { NULL }
 };
@@ -553,6 +548,7 @@ int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
 
     (void)plog;
     (void)ptemp;
+    pp_db_init();
     for (sp = s; sp != NULL; sp = sp->next) {
         pp_srv_cfg_t *c = pp_srv_cfg(sp);
 

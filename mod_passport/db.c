@@ -12,13 +12,19 @@
 
 APLOG_USE_MODULE(passport);
 
+/* mod_dbd's ap_dbd_acquire, looked up once at start-up. */
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire;
+
+void pp_db_init(void)
+{
+    acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+}
+
 /* The connection and the prepared statement for label, or NULL with
  * the reason logged. what names the directive for the log. */
 static apr_dbd_prepared_t *statement(request_rec *r, const char *label,
                                      const char *what, ap_dbd_t **dbd)
 {
-    APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire =
-        APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
     apr_dbd_prepared_t *stmt;
 
     if (acquire == NULL || label == NULL) {

@@ -19,6 +19,9 @@ typedef enum {
     PP_DB_ERROR                /* database unavailable or query failed */
 } pp_db_status_t;
 
+/* Called at start-up (post_config), after every module is loaded. */
+void pp_db_init(void);
+
 /* Look up a (lower-cased) sign-in name with the server's prepared
  * PassportAccountQuery. Every failure is logged with its reason. */
 pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,

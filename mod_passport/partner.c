@@ -56,7 +56,8 @@ static int challenge(request_rec *r, const pp_dir_cfg_t *d)
     const pp_srv_cfg_t *c = pp_srv_cfg(r->server);
     const char *ru = d->return_url ? d->return_url
                                    : ap_construct_url(r->pool, r->uri, r);
-    const char *params, *login, *query;
+    const char *params, *login;
+    char *query, *q;
 
     params = apr_psprintf(r->pool, "%s%s%sru=%s,ct=%" APR_INT64_T_FMT ",%s",
                           d->site_id ? "id=" : "",
@@ -68,7 +69,7 @@ static int challenge(request_rec *r, const pp_dir_cfg_t *d)
                          : apr_pstrcat(r->pool, "https://",
                                        pp_cfg_dalogin(r, c), NULL);
     query = apr_pstrdup(r->pool, params);
-    for (char *q = (char *)query; *q; q++)
+    for (q = query; *q; q++)
         if (*q == ',')
             *q = '&';
     apr_table_setn(r->err_headers_out, "WWW-Authenticate",

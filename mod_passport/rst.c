@@ -247,9 +247,10 @@ int pp_rst_handler(request_rec *r)
     body = pp_read_body(r, (apr_size_t)pp_cfg_max_body(c), &len, &why);
     if (body == NULL)
         return client_fault(&q, why);
-    q.ctx.dialect = dialect_hint(r, body);
-    if (pp_soap_parse_rst(r->pool, body, len, &req, &why) != PP_SOAP_OK)
+    if (pp_soap_parse_rst(r->pool, body, len, &req, &why) != PP_SOAP_OK) {
+        q.ctx.dialect = dialect_hint(r, body);
         return client_fault(&q, why);
+    }
     /* answer in the dialect the request was written in */
     q.ctx.dialect = req.soap12 || req.trust2005 ? &pp_dialect_rst2
                                                 : &pp_dialect_rst;

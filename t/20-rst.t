@@ -8,29 +8,11 @@ use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest ();
 use lib 't/lib';
-use PassportTest qw(rst_body rst_post raw_request);
+use PassportTest qw(slurp skeleton rst_body rst_post raw_request);
 
 my @cases = qw(msnp12 msnp13 msnp15);
 plan tests => 8 * @cases + 4;
 
-sub slurp { open my $fh, '<', $_[0] or die "$_[0]: $!"; local $/; <$fh> }
-
-# Reduce a document to its elements and attributes, values that change
-# from one response to the next replaced by placeholders.
-sub skeleton {
-    my ($x) = @_;
-    $x =~ s/\s+/ /g;
-    $x =~ s/> </></g;
-    $x =~ s/ (\/?>)/$1/g;
-    $x =~ s/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/TIME/g;
-    $x =~ s{(<psf:PUID>)[^<]*}{$1PUID};
-    $x =~ s{(<psf:serverInfo[^>]*>)[^<]*}{$1INFO};
-    $x =~ s{(<CipherValue>)[^<]*}{$1TOKEN}g;
-    $x =~ s{(<wsse:BinarySecurityToken Id="Compact\d+">)[^<]*}{$1TOKEN}g;
-    $x =~ s{(<wst:BinarySecret>)[^<]*}{$1SECRET}g;
-    $x =~ s/\s+\z//;
-    return $x;
-}
 
 my $t_dir = Apache::Test::vars('t_dir');
 for my $case (@cases) {

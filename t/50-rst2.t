@@ -9,30 +9,12 @@ use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest qw(POST);
 use Digest::SHA qw(sha1_base64);
 use lib 't/lib';
-use PassportTest qw(https_request rst2_body rst_body rst_post);
+use PassportTest qw(slurp skeleton https_request rst2_body rst_body rst_post);
 
 plan tests => 40;
 
-sub slurp { open my $fh, '<', $_[0] or die "$_[0]: $!"; local $/; <$fh> }
-sub unescape { my $x = shift; $x =~ s/&amp;/&/g; $x =~ s/&lt;/</g; $x =~ s/&gt;/>/g; $x =~ s/&quot;/"/g; $x }
 
-sub skeleton {
-    my ($x) = @_;
-    $x =~ s/\s+/ /g;
-    $x =~ s/> </></g;
-    $x =~ s/ (\/?>)/$1/g;
-    $x =~ s/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/TIME/g;
-    $x =~ s{(<psf:PUID>)[^<]*}{$1PUID};
-    $x =~ s{(<psf:serverInfo[^>]*>)[^<]*}{$1INFO};
-    $x =~ s{(Name="CID"[^>]*>)[^<]*}{$1CID}g;
-    $x =~ s{(Name="AuthMembername">)[^<]*}{$1SIGNIN};
-    $x =~ s{(<CipherValue>)[^<]*}{$1TOKEN}g;
-    $x =~ s{(<wsse:BinarySecurityToken Id="Compact\d+">)[^<]*}{$1TOKEN}g;
-    $x =~ s{(<wst:BinarySecret>)[^<]*}{$1SECRET}g;
-    $x =~ s{(<wsse:Reference URI=")[^"]*}{$1DIGEST}g;
-    $x =~ s/\s+\z//;
-    return $x;
-}
+sub unescape { my $x = shift; $x =~ s/&amp;/&/g; $x =~ s/&lt;/</g; $x =~ s/&gt;/>/g; $x =~ s/&quot;/"/g; $x }
 
 my $t_dir = Apache::Test::vars('t_dir');
 my ($code, $head, $body) = https_request(path => '/RST2.srf',

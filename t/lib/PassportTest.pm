@@ -156,7 +156,37 @@ sub rst2_body {
     return $doc;
 }
 
-push @EXPORT_OK, qw(https_request rst2_body);
+sub slurp {
+    my ($file) = @_;
+    open my $fh, '<', $file or die "$file: $!";
+    binmode $fh;
+    local $/;
+    return <$fh>;
+}
+
+# A SOAP document reduced to its elements and attributes, with the values
+# that change from one response to the next (times, tokens, secrets,
+# digests, PUID, CID, sign-in, server info) replaced by placeholders, to
+# compare a response with a reference element by element.
+sub skeleton {
+    my ($x) = @_;
+    $x =~ s/\s+/ /g;
+    $x =~ s/> </></g;
+    $x =~ s/ (\/?>)/$1/g;
+    $x =~ s/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/TIME/g;
+    $x =~ s{(<psf:PUID>)[^<]*}{$1PUID};
+    $x =~ s{(<psf:serverInfo[^>]*>)[^<]*}{$1INFO};
+    $x =~ s{(Name="CID"[^>]*>)[^<]*}{$1CID}g;
+    $x =~ s{(Name="AuthMembername">)[^<]*}{$1SIGNIN};
+    $x =~ s{(<CipherValue>)[^<]*}{$1TOKEN}g;
+    $x =~ s{(<wsse:BinarySecurityToken Id="Compact\d+">)[^<]*}{$1TOKEN}g;
+    $x =~ s{(<wst:BinarySecret>)[^<]*}{$1SECRET}g;
+    $x =~ s{(<wsse:Reference URI=")[^"#][^"]*}{$1DIGEST}g;
+    $x =~ s/\s+\z//;
+    return $x;
+}
+
+push @EXPORT_OK, qw(https_request rst2_body slurp skeleton);
 push @EXPORT_OK, qw(p14_header url_encode from_pp cookie_of error_log
                     rst_body rst_post admin);
 
