@@ -239,7 +239,8 @@ static int cmd_add(admin_t *a, const char *who, int update)
     if (puid == NULL)
         puid = new_puid(a);
     if (db_exec(a, "INSERT INTO passport_accounts (signin, password_hash, "
-                "puid) VALUES (%s, %s, %s)", &n, signin, hash, puid, NULL))
+                "puid) VALUES (%s, %s, CAST(%s AS BIGINT))", &n, signin, hash,
+                puid, NULL))
         return 1;
     printf("added %s, PUID %s\n", signin, pp_hex16(a->pool,
            (pp_parse_u64(puid, &check), check)));

@@ -72,7 +72,7 @@ pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
                                                   rv));
         return PP_DB_ERROR;
     }
-    cols = apr_dbd_num_cols(dbd->driver, res);
+    cols = 0;
     /* read to the end (-1) so the driver releases the result */
     while ((rv = apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1)) != -1) {
         if (rv != 0) {
@@ -81,7 +81,11 @@ pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
                           apr_dbd_error(dbd->driver, dbd->handle, rv));
             return PP_DB_ERROR;
         }
-        if (rows++ > 0 || cols < 2)
+        if (rows++ > 0)
+            continue;
+        /* sequential results (pgsql) know their width only now */
+        cols = apr_dbd_num_cols(dbd->driver, res);
+        if (cols < 2)
             continue;
         out->hash = apr_dbd_get_entry(dbd->driver, row, 0);
         puid = apr_dbd_get_entry(dbd->driver, row, 1);
