@@ -45,6 +45,15 @@ void pp_soap_init(void)
     xmlInitParser();
 }
 
+/* libxml2 reports some errors (encoding conversion) through its generic
+ * handler, whatever the parse options: keep them off stderr (Apache's
+ * error log); the parse status carries the reason. */
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 static int in_ns(const xmlNode *n, const char *const *ns)
 {
     if (n->ns == NULL || n->ns->href == NULL)
@@ -253,6 +262,7 @@ static pp_soap_status_t parse_doc(apr_pool_t *p, const char *buf,
         *err = "request body too large";
         return PP_SOAP_MALFORMED;
     }
+    xmlSetGenericErrorFunc(NULL, silent);   /* this thread's handler */
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL) {
         *err = "out of memory";

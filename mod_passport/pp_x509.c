@@ -238,6 +238,10 @@ const char *pp_x509_issue(apr_pool_t *p, const pp_ca_t *ca,
     }
 
     *st = PP_CSR_ISSUE_FAILED;
+    if (ca == NULL || ca->cert == NULL || ca->key == NULL) {
+        *err = "no CA certificate and key to issue with";
+        return NULL;
+    }
     cert = owned(p, X509_new(), free_x509);
     name = account_name(who, puid_hex);
     ok = cert != NULL && name != NULL
