@@ -286,7 +286,11 @@ static pp_soap_status_t parse_doc(apr_pool_t *p, const char *buf,
         const xmlError *e = xmlCtxtGetLastError(ctxt);
         char *msg = apr_pstrdup(p, e && e->message ? e->message : ""), *m;
 
-        for (m = msg; *m; m++)              /* one line, no newline */
+        /* one line; and libxml2 quotes input bytes after "Bytes:" (a
+         * password with bad UTF-8, say): never pass those on */
+        if ((m = strstr(msg, "Bytes:")) != NULL)
+            *m = '\0';
+        for (m = msg; *m; m++)
             if (*m == '\n' || *m == '\r')
                 *m = *(m + 1) ? ' ' : '\0';
         *err = apr_psprintf(p, "malformed XML%s%s", *msg ? ": " : "", msg);

@@ -96,6 +96,8 @@ int main(void)
        "truncated XML (%s)", err);
     ok(parse(p, "<a>\xff\xfe</a>", &req, &err) == PP_SOAP_MALFORMED,
        "invalid UTF-8 refused (%s)", err);
+    ok(strstr(err, "0xFF") == NULL && strstr(err, "Bytes") == NULL,
+       "the reason quotes none of the input's bytes");
     ok(parse(p, "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
              "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>"
              "<lolz>&lol2;</lolz>", &req, &err) == PP_SOAP_DOCTYPE,
