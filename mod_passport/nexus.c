@@ -14,6 +14,7 @@
 #include <http_log.h>
 #include <http_request.h>
 #include <apr_strings.h>
+#include <util_time.h>
 
 APLOG_USE_MODULE(passport);
 
@@ -49,18 +50,30 @@ int pp_nexus_handler(request_rec *r)
 
     value = nexus_value(r);
 
-    if (r->assbackwards) {
-        /* HTTP/0.9: no head would be sent; write one ourselves. */
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "PP0102: nexus: HTTP/0.9 request, writing the head "
-                      "into the body");
+    /* HTTP/0.9: Apache sends no head, and the client needs PassportURLs.
+     * HEAD: Apache's header filter drops "Content-Length: 0" from HEAD
+     * answers, and the Nexus's contract includes it. Either way the head
+     * is written here, as the whole of the response (HTTP/1.x only: an
+     * HTTP/2 stream has no raw head to write). */
+    if (r->assbackwards
+        || (r->header_only && r->proto_num < HTTP_VERSION(2, 0))) {
+        char date[APR_RFC822_DATE_LEN];
+
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "PP0102: nexus: %s, "
+                      "writing the head ourselves",
+                      r->assbackwards ? "HTTP/0.9" : "HEAD");
+        r->assbackwards = 1;            /* no head from Apache, no filter */
+        r->header_only = 0;             /* what we write is the head */
+        r->connection->keepalive = AP_CONN_CLOSE;
+        ap_recent_rfc822_date(date, r->request_time);
         ap_rprintf(r, "HTTP/1.1 200 OK\r\n"
+                      "Date: %s\r\n"
                       "Cache-Control: private\r\n"
                       "Content-Type: text/html\r\n"
                       "Content-Length: 0\r\n"
                       "Connection: close\r\n"
                       "PassportURLs: %s\r\n"
-                      "\r\n", value);
+                      "\r\n", date, value);
         return OK;
     }
 

@@ -9,7 +9,7 @@ use Apache::TestRequest qw(GET HEAD);
 use lib 't/lib';
 use PassportTest qw(raw_request);
 
-plan tests => 9;
+plan tests => 12;
 
 my $res = GET '/rdr/pprdr.asp';
 my $dalogin = Apache::Test::vars('servername') . '/login2.srf';
@@ -33,3 +33,10 @@ ok t_cmp($res->code, 200, 'HEAD answers 200');
 ok t_cmp(scalar $res->header('PassportURLs'),
          "DARealm=Passport.Net,DALogin=$dalogin,Help=https://help.main.example,ConfigVersion=15",
          'HEAD carries PassportURLs too');
+
+# HEAD carries Content-Length: 0 too (on the wire: Apache drops it from
+# HEAD answers unless the module writes the head itself).
+$raw = raw_request("HEAD /rdr/pprdr.asp HTTP/1.1\r\nHost: localhost\r\n\r\n");
+ok t_cmp($raw, qr{\AHTTP/1\.1 200 OK\r\n}, 'HEAD: status line');
+ok t_cmp($raw, qr{\r\nContent-Length: 0\r\n}, 'HEAD: Content-Length: 0');
+ok t_cmp($raw, qr{\r\n\r\n\z}, 'HEAD: nothing after the head');
