@@ -84,7 +84,7 @@ static void usage(FILE *f)
 "  keygen FILE [--rotate]   write a new key file (mode 0600); with\n"
 "                           --rotate, put a new first key before the\n"
 "                           existing ones\n"
-"  ticket TICKET --key-file F [--realm R] [--audience A]\n"
+"  ticket verify TICKET --key-file F [--realm R] [--audience A]\n"
 "         [--nonce N --mbi BLOB]\n"
 "                           verify a ticket (or t=...&p=...) offline, as a\n"
 "                           messenger server would; with a nonce and the\n"
@@ -545,8 +545,14 @@ int main(int argc, const char *const *argv)
         rc = cmd_remove(&a, arg);
     else if (strcmp(cmd, "keygen") == 0)
         rc = cmd_keygen(&a, arg);
-    else if (strcmp(cmd, "ticket") == 0)
-        rc = cmd_ticket(&a, arg);
+    else if (strcmp(cmd, "ticket") == 0) {
+        /* "ticket verify TICKET", or just "ticket TICKET" */
+        if (strcmp(arg, "verify") == 0 && pos[2] == NULL) {
+            usage(stderr);
+            return 2;
+        }
+        rc = cmd_ticket(&a, strcmp(arg, "verify") == 0 ? pos[2] : arg);
+    }
     else if (strcmp(cmd, "ca-create") == 0)
         rc = cmd_ca_create(&a, arg, pos[2]);
     else {

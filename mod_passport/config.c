@@ -10,6 +10,9 @@
 #include "db.h"
 
 #include <apr_uri.h>
+#include <http_log.h>
+
+APLOG_USE_MODULE(passport);
 
 #include <apr_strings.h>
 
@@ -269,6 +272,20 @@ static const char *set_query(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* Keys are secrets: say so at start-up if anyone but the owner and the
+ * group can read the file (Apache reads it as root, before it drops
+ * privileges, so 0600 or 0640 is enough). */
+static void warn_if_readable(cmd_parms *cmd, const char *path)
+{
+    apr_finfo_t fi;
+
+    if (apr_stat(&fi, path, APR_FINFO_PROT, cmd->temp_pool) == APR_SUCCESS
+        && (fi.protection & APR_FPROT_WREAD))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "PP0003: "
+                     "%s: '%s' is readable by everyone; it holds secrets "
+                     "(chmod 600)", cmd->cmd->name, path);
+}
+
 static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg)
 {
     pp_srv_cfg_t *c = srv_cfg_of(cmd);
@@ -281,6 +298,7 @@ static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg)
     if (c->keyring == NULL)
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     c->key_file = path;
+    warn_if_readable(cmd, path);
     return NULL;
 }
 
@@ -359,6 +377,8 @@ static const char *set_ca_file(cmd_parms *cmd, void *dc, const char *arg)
                 : pp_ca_load_cert(cmd->pool, c->ca, path, &err);
     if (!ok)
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    if (is_key)
+        warn_if_readable(cmd, path);
     return NULL;
 }
 
@@ -498,11 +518,8 @@ const command_rec pp_cmds[] = {
 
 /* ---- start-up ---------------------------------------------------------- */
 
-#include <http_log.h>
 #include <apr_dbd.h>
 #include <mod_dbd.h>
-
-APLOG_USE_MODULE(passport);
 
 /* A mod_dbd label per distinct query text, so vhosts sharing a
  * connection pool never clash (FNV-1a, 64 bits). */

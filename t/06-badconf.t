@@ -43,7 +43,7 @@ my @bad = (
     [ 'PassportCoBrandURL javascript:alert(1)', qr/PassportCoBrandURL: 'javascript:alert\(1\)' is not/ ],
 );
 
-plan tests => 2 * @bad + 10;
+plan tests => 2 * @bad + 12;
 
 my $vars = Apache::Test::vars();
 my $t_dir = $vars->{t_dir};
@@ -106,3 +106,13 @@ ok t_cmp($out, qr/PassportCACertificateFile: '[^']*leaf\.pem' is not a CA certif
 ok t_cmp($out, qr/PassportCAKeyFile: cannot read/, 'an unreadable key is refused');
 ($rc, $out) = check_config("PassportCACertificateFile $ca");
 ok t_cmp($out, qr/both the CA certificate and its key are needed/, 'a certificate without its key is refused');
+
+# Keys are secrets: a key file everyone can read is accepted with a warning.
+my $open_key = "$logs/open.key";
+t_write_file($open_key, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n");
+chmod 0644, $open_key;
+($rc, $out) = check_config("PassportKeyFile $open_key");
+ok t_cmp($out, qr/PP0003: PassportKeyFile: '[^']*open\.key' is readable by everyone/, 'a world-readable key file: a warning');
+chmod 0600, $open_key;
+($rc, $out) = check_config("PassportKeyFile $open_key");
+ok t_cmp($out =~ /PP0003/ ? 1 : 0, 0, 'mode 0600: no warning');

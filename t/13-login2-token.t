@@ -9,7 +9,7 @@ use Apache::TestRequest qw(GET);
 use lib 't/lib';
 use PassportTest qw(p14_header from_pp cookie_of);
 
-plan tests => 13;
+plan tests => 14;
 
 my $TOKEN_REQ = 'Passport1.4 tname=,OrgVerb=GET,OrgUrl=http%3A%2F%2Fmessenger%2Emsn%2Ecom,'
               . 'lc=1033,id=507,tw=40';
@@ -27,6 +27,10 @@ ok t_cmp(from_pp($res) // '', qr/^t=[A-Za-z0-9_-]+&p=0123456789ABCDEF$/,
 $res = GET '/login2.srf', Authorization => $TOKEN_REQ;
 ok t_cmp($res->code, 401, 'token request without a cookie: 401');
 ok t_cmp(scalar $res->header('WWW-Authenticate'), qr/da-status=failed,/, 'failed');
+$res = GET '/login2.srf', Cookie => "MSPAuth=$auth",
+    Authorization => 'Passport1.4 tname=,OrgVerb=GET,OrgUrl=http%3A%2F%2Fevil.example,id=999';
+ok t_cmp(scalar $res->header('WWW-Authenticate'), qr/da-status=failed-noretry,/,
+         'a good cookie but partner parameters no site knows: failed-noretry');
 
 (my $tampered = $auth) =~ s/^(.{20})(.)/$1 . ($2 eq 'A' ? 'B' : 'A')/e;
 $res = GET '/login2.srf', Authorization => $TOKEN_REQ, Cookie => "MSPAuth=$tampered";

@@ -58,5 +58,5 @@ chomp $blob;
 ($rc, $out) = admin('ticket', "t=$ticket{1}&p=X", '--key-file', $key, '--audience',
                     'messengerclear.live.com', '--nonce', $nonce, '--mbi', $blob);
 ok t_cmp($out, qr/^mbi=ok$/m, 'the client MBI answer checks');
-($rc, $out) = admin('ticket', $ticket{1}, '--key-file', $key, '--nonce', 'M' x 64, '--mbi', $blob);
+($rc, $out) = admin('ticket', 'verify', $ticket{1}, '--key-file', $key, '--nonce', 'M' x 64, '--mbi', $blob);
 ok t_cmp($out, qr/^mbi=bad-mbi$/m, 'a wrong nonce is refused');
