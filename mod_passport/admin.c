@@ -110,12 +110,23 @@ static int fail(const char *fmt, const char *a)
     return 1;
 }
 
+static const char *SCHEMA_MYSQL =
+    "CREATE TABLE IF NOT EXISTS passport_accounts (\n"
+    "    signin        VARCHAR(255) NOT NULL UNIQUE,\n"
+    "    password_hash VARCHAR(255) NOT NULL,\n"
+    "    puid          BIGINT       NOT NULL UNIQUE,\n"
+    "    cid           BIGINT       UNIQUE,\n"
+    "    created       TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP\n"
+    ");\n";
+
 static const char *schema_of(const char *driver)
 {
     if (strcmp(driver, "sqlite3") == 0)
         return SCHEMA_SQLITE;
-    if (strcmp(driver, "pgsql") == 0 || strcmp(driver, "mysql") == 0)
-        return SCHEMA_PGSQL;   /* TEXT/BIGINT/now() read the same in both */
+    if (strcmp(driver, "pgsql") == 0)
+        return SCHEMA_PGSQL;
+    if (strcmp(driver, "mysql") == 0)
+        return SCHEMA_MYSQL;
     return NULL;
 }
 
@@ -238,9 +249,13 @@ static int cmd_add(admin_t *a, const char *who, int update)
     }
     if (puid == NULL)
         puid = new_puid(a);
-    if (db_exec(a, "INSERT INTO passport_accounts (signin, password_hash, "
-                "puid) VALUES (%s, %s, CAST(%s AS BIGINT))", &n, signin, hash,
-                puid, NULL))
+    /* parameters go as text: PostgreSQL wants the number cast, MySQL and
+     * SQLite convert it themselves (and MySQL has no CAST AS BIGINT) */
+    if (db_exec(a, strcmp(a->driver_name, "pgsql") == 0
+                ? "INSERT INTO passport_accounts (signin, password_hash, puid) "
+                  "VALUES (%s, %s, CAST(%s AS BIGINT))"
+                : "INSERT INTO passport_accounts (signin, password_hash, puid) "
+                  "VALUES (%s, %s, %s)", &n, signin, hash, puid, NULL))
         return 1;
     printf("added %s, PUID %s\n", signin, pp_hex16(a->pool,
            (pp_parse_u64(puid, &check), check)));

@@ -9,7 +9,7 @@ use File::Spec ();
 use lib 't/lib';
 use PassportTest qw(p14_header);
 
-plan tests => 18;
+plan tests => 19;
 
 my $t_dir = Apache::Test::vars('t_dir');
 my $top = File::Spec->catdir($t_dir, '..');
@@ -27,9 +27,10 @@ sub run {   # (stdin, args...) -> (exit code, output)
 
 my ($rc, $out) = run(undef, '-p', $db, 'schema');
 ok t_cmp($rc, 0, 'schema created');
-for my $drv (qw(sqlite3 pgsql)) {
+for my $drv (qw(sqlite3 pgsql mysql)) {
     my ($rc2, $sql) = run(undef, '-d', $drv, 'schema', '--print');
-    my $file = $drv eq 'sqlite3' ? 'schema-sqlite.sql' : 'schema-pgsql.sql';
+    my $file = { sqlite3 => 'schema-sqlite.sql', pgsql => 'schema-pgsql.sql',
+                 mysql => 'schema-mysql.sql' }->{$drv};
     open my $fh, '<', "$top/conf/$file" or die;
     my $shipped = join '', grep { !/^--/ } <$fh>;
     ok t_cmp($sql, $shipped, "conf/$file is what passport-admin creates");
