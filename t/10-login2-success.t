@@ -6,15 +6,9 @@ use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest qw(GET);
 use lib 't/lib';
-use PassportTest qw(p14_header from_pp cookie_of raw_request);
+use PassportTest qw(test_accounts p14_header from_pp cookie_of raw_request);
 
-my %accounts = (
-    'alice@example.com'  => 'alice-pw,1',   # bcrypt, comma in the password
-    'apr1@example.com'   => 'apr1-pw',
-    'sha@example.com'    => 'sha-pw',
-    'crypt@example.com'  => 'crypt-pw',
-    'pbkdf2@example.com' => 'pbkdf2-pw',
-);
+my %accounts = test_accounts();
 
 plan tests => 2 * keys(%accounts) + 13;
 

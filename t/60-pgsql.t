@@ -7,15 +7,9 @@ use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest qw(GET);
 use lib 't/lib';
-use PassportTest qw(p14_header from_pp rst_body rst_post admin);
+use PassportTest qw(test_accounts p14_header from_pp rst_body rst_post admin);
 
-my %accounts = (
-    'alice@example.com'  => 'alice-pw,1',
-    'apr1@example.com'   => 'apr1-pw',
-    'sha@example.com'    => 'sha-pw',
-    'crypt@example.com'  => 'crypt-pw',
-    'pbkdf2@example.com' => 'pbkdf2-pw',
-);
+my %accounts = test_accounts();
 
 plan tests => keys(%accounts) + 8;
 

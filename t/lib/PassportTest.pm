@@ -186,7 +186,19 @@ sub skeleton {
     return $x;
 }
 
-push @EXPORT_OK, qw(https_request rst2_body slurp skeleton);
+# The test accounts of t/conf/accounts.sql, one per stored-hash format:
+# sign-in name => password.
+sub test_accounts {
+    return (
+        'alice@example.com'  => 'alice-pw,1',   # bcrypt, a comma in it
+        'apr1@example.com'   => 'apr1-pw',      # $apr1$
+        'sha@example.com'    => 'sha-pw',       # {SHA}
+        'crypt@example.com'  => 'crypt-pw',     # crypt(3) $6$
+        'pbkdf2@example.com' => 'pbkdf2-pw',    # pbkdf2_sha256 (Escargot)
+    );
+}
+
+push @EXPORT_OK, qw(https_request rst2_body slurp skeleton test_accounts);
 push @EXPORT_OK, qw(p14_header url_encode from_pp cookie_of error_log
                     rst_body rst_post admin);
 
