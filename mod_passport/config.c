@@ -170,38 +170,42 @@ static const char *bad_value(cmd_parms *cmd, const char *arg, const char *why)
     return apr_psprintf(cmd->pool, "%s: '%s' %s", cmd->cmd->name, arg, why);
 }
 
-static const char **str_slot(cmd_parms *cmd)
+#define BAD_URL "is not an absolute http:// or https:// URL without " \
+                "commas or spaces"
+
+/* The string field a directive sets: cmd->info is its offset, in the
+ * directory config for per-location (AuthConfig) directives, in the
+ * server config otherwise. */
+static const char **str_slot(cmd_parms *cmd, void *dc)
 {
-    return (const char **)((char *)srv_cfg_of(cmd) + (apr_size_t)cmd->info);
+    char *base = (cmd->cmd->req_override & OR_AUTHCFG) ? dc : srv_cfg_of(cmd);
+
+    return (const char **)(base + (apr_size_t)cmd->info);
 }
 
 static const char *set_realm(cmd_parms *cmd, void *dc, const char *arg)
 {
-    (void)dc;
     if (!pp_is_ptoken(arg))
         return bad_value(cmd, arg, "is not a realm name: use printable "
                          "ASCII with no spaces, commas or quotes");
-    *str_slot(cmd) = arg;
+    *str_slot(cmd, dc) = arg;
     return NULL;
 }
 
 static const char *set_dalogin(cmd_parms *cmd, void *dc, const char *arg)
 {
-    (void)dc;
     if (!pp_is_dalogin(arg))
         return bad_value(cmd, arg, "is not HOST/PATH (no scheme, e.g. "
                          "login.example.net/login2.srf; clients add https)");
-    *str_slot(cmd) = arg;
+    *str_slot(cmd, dc) = arg;
     return NULL;
 }
 
 static const char *set_url(cmd_parms *cmd, void *dc, const char *arg)
 {
-    (void)dc;
     if (!pp_is_header_url(cmd->temp_pool, arg))
-        return bad_value(cmd, arg, "is not an absolute http:// or https:// "
-                         "URL without commas or spaces");
-    *str_slot(cmd) = arg;
+        return bad_value(cmd, arg, BAD_URL);
+    *str_slot(cmd, dc) = arg;
     return NULL;
 }
 
@@ -315,8 +319,7 @@ static const char *set_site(cmd_parms *cmd, void *dc, const char *id,
         return bad_value(cmd, id, "is not a site id");
     if (!pp_is_header_url(cmd->temp_pool, url)
         || apr_uri_parse(cmd->pool, url, &uri) != APR_SUCCESS)
-        return bad_value(cmd, url, "is not an absolute http:// or https:// "
-                         "URL without commas or spaces");
+        return bad_value(cmd, url, BAD_URL);
     if (c->sites == NULL)
         c->sites = apr_array_make(cmd->pool, 4, sizeof(pp_site_t));
     for (i = 0; i < c->sites->nelts; i++)
@@ -340,8 +343,7 @@ static const char *set_domain_redirect(cmd_parms *cmd, void *dc,
     if (!pp_is_ptoken(domain) || strchr(domain, '@') || strchr(domain, '/'))
         return bad_value(cmd, domain, "is not a domain name");
     if (!pp_is_header_url(cmd->temp_pool, url))
-        return bad_value(cmd, url, "is not an absolute http:// or https:// "
-                         "URL without commas or spaces");
+        return bad_value(cmd, url, BAD_URL);
     if (c->domain_redirects == NULL)
         c->domain_redirects = apr_array_make(cmd->pool, 4, sizeof(*d));
     d = apr_array_push(c->domain_redirects);
@@ -354,10 +356,9 @@ static const char *set_domain_redirect(cmd_parms *cmd, void *dc,
 static const char *set_cobrand_text(cmd_parms *cmd, void *dc,
                                     const char *arg)
 {
-    (void)dc;
     if (*arg == '\0' || strlen(arg) > 256)
         return bad_value(cmd, arg, "must be 1 to 256 characters");
-    *str_slot(cmd) = pp_url_encode(cmd->pool, arg);
+    *str_slot(cmd, dc) = pp_url_encode(cmd->pool, arg);
     return NULL;
 }
 
@@ -399,26 +400,12 @@ static const char *set_service(cmd_parms *cmd, void *dc, const char *arg)
 
 #define DIR_OFFSET(field) ((void *)APR_OFFSETOF(pp_dir_cfg_t, field))
 
-static const char **dir_slot(cmd_parms *cmd, void *dc)
-{
-    return (const char **)((char *)dc + (apr_size_t)cmd->info);
-}
-
 static const char *set_dir_token(cmd_parms *cmd, void *dc, const char *arg)
 {
     if (!pp_is_ptoken(arg))
         return bad_value(cmd, arg, "must be printable ASCII without "
                          "spaces, commas or quotes");
-    *dir_slot(cmd, dc) = arg;
-    return NULL;
-}
-
-static const char *set_dir_url(cmd_parms *cmd, void *dc, const char *arg)
-{
-    if (!pp_is_header_url(cmd->temp_pool, arg))
-        return bad_value(cmd, arg, "is not an absolute http:// or https:// "
-                         "URL without commas or spaces");
-    *dir_slot(cmd, dc) = arg;
+    *str_slot(cmd, dc) = arg;
     return NULL;
 }
 
@@ -433,7 +420,7 @@ static const char *set_challenge(cmd_parms *cmd, void *dc, const char *arg)
                              "parameters (no spaces, quotes or '&')");
     if (*arg == '\0')
         return bad_value(cmd, arg, "is empty");
-    *dir_slot(cmd, dc) = arg;
+    *str_slot(cmd, dc) = arg;
     return NULL;
 }
 
@@ -451,10 +438,10 @@ const command_rec pp_cmds[] = {
     AP_INIT_TAKE1("PassportPartnerAudience", set_dir_token,
                   DIR_OFFSET(audience), OR_AUTHCFG, "The audience tickets "
                   "must carry; default the request's host name"),
-    AP_INIT_TAKE1("PassportPartnerLoginURL", set_dir_url,
+    AP_INIT_TAKE1("PassportPartnerLoginURL", set_url,
                   DIR_OFFSET(login_url), OR_AUTHCFG, "Where the challenge "
                   "sends clients; default https:// + PassportDALogin"),
-    AP_INIT_TAKE1("PassportPartnerReturnURL", set_dir_url,
+    AP_INIT_TAKE1("PassportPartnerReturnURL", set_url,
                   DIR_OFFSET(return_url), OR_AUTHCFG, "ru= in the challenge; "
                   "default the requested URL"),
     AP_INIT_TAKE1("PassportPartnerChallenge", set_challenge,

@@ -55,7 +55,6 @@ pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
     apr_dbd_prepared_t *stmt;
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
-    pp_db_status_t st = PP_DB_NOT_FOUND;
     const char *puid = NULL, *cid = NULL;
     ap_dbd_t *dbd = NULL;
     int rv, rows = 0, cols;
@@ -114,8 +113,7 @@ pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
     }
     if (cid != NULL && pp_parse_u64(cid, &out->cid))
         out->has_cid = 1;
-    st = PP_DB_FOUND;
-    return st;
+    return PP_DB_FOUND;
 }
 
 int pp_db_record_ticket(request_rec *r, const char *ticket, const char *puid,

@@ -13,6 +13,7 @@
 #include "pp_p14.h"
 #include "pp_ticket.h"
 #include "pp_str.h"
+#include "cookies.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
@@ -28,11 +29,6 @@ static void no_cache(request_rec *r)
     apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
     apr_table_setn(r->headers_out, "Pragma", "no-cache");
     apr_table_setn(r->headers_out, "cachecontrol", "no-store");
-}
-
-static int is_https(request_rec *r)
-{
-    return strcmp(ap_http_scheme(r), "https") == 0;
 }
 
 /* 401 with the Authentication Server Challenge and a short HTML body
@@ -106,7 +102,7 @@ static int success(request_rec *r, const pp_site_t *site, apr_uint64_t puid,
                    const char *signin)
 {
     const pp_srv_cfg_t *c = pp_srv_cfg(r->server);
-    const char *ticket, *auth, *attrs;
+    const char *ticket, *auth;
     apr_int64_t lifetime = pp_cfg_ticket_lifetime(c);
 
     ticket = pp_issue_ticket(r, puid, signin, site->host, NULL);
@@ -114,18 +110,10 @@ static int success(request_rec *r, const pp_site_t *site, apr_uint64_t puid,
     if (ticket == NULL || auth == NULL)
         return challenge(r, 1);
 
-    attrs = apr_psprintf(r->pool, "Path=/; Max-Age=%" APR_INT64_T_FMT
-                         "; HttpOnly%s", lifetime,
-                         is_https(r) ? "; Secure" : "");
-    apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   apr_pstrcat(r->pool, "MSPAuth=", auth, "; ", attrs, NULL));
-    apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   apr_pstrcat(r->pool, "MSPProf=", pp_hex16(r->pool, puid),
-                               "; ", attrs, NULL));
-    if (is_https(r))
-        apr_table_addn(r->err_headers_out, "Set-Cookie",
-                       apr_pstrcat(r->pool, "MSPSec=", auth, "; ", attrs,
-                                   NULL));
+    pp_set_cookie(r, "MSPAuth", auth, lifetime);
+    pp_set_cookie(r, "MSPProf", pp_hex16(r->pool, puid), lifetime);
+    if (pp_is_https(r))
+        pp_set_cookie(r, "MSPSec", auth, lifetime);
     no_cache(r);
     apr_table_setn(r->headers_out, "Authentication-Info",
                    pp_p14_success(r->pool, pp_compact(r->pool, ticket, puid),

@@ -3,11 +3,11 @@
  * Logout message (MS-PASS 2.2.4). Expires the login cookies.
  */
 #include "handlers.h"
+#include "cookies.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
 #include <http_log.h>
-#include <apr_strings.h>
 
 APLOG_USE_MODULE(passport);
 
@@ -23,10 +23,7 @@ int pp_logout_handler(request_rec *r)
         return HTTP_METHOD_NOT_ALLOWED;
 
     for (i = 0; i < sizeof(cookies) / sizeof(cookies[0]); i++)
-        apr_table_addn(r->err_headers_out, "Set-Cookie",
-                       apr_pstrcat(r->pool, cookies[i], "=; Path=/; Max-Age=0;"
-                                   " Expires=Thu, 01 Jan 1970 00:00:00 GMT",
-                                   NULL));
+        pp_expire_cookie(r, cookies[i]);
     apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
     apr_table_setn(r->headers_out, "Authentication-Info",
                    "Passport1.4 da-status=logout");

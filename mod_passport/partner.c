@@ -22,6 +22,7 @@
 #include "pp_soap.h"
 #include "pp_verify.h"
 #include "pp_str.h"
+#include "cookies.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -134,24 +135,17 @@ static const char *soap_ticket(request_rec *r)
 static void set_token(request_rec *r, const char *ticket,
                       const pp_verify_result_t *v)
 {
-    const char *attrs = apr_psprintf(r->pool, "Path=/; Max-Age=%"
-        APR_INT64_T_FMT "; HttpOnly%s",
-        v->ticket.expires - apr_time_sec(r->request_time),
-        strcmp(ap_http_scheme(r), "https") == 0 ? "; Secure" : "");
+    apr_int64_t left = v->ticket.expires - apr_time_sec(r->request_time);
 
     apr_table_setn(r->err_headers_out, "Authentication-Info",
                    "Passport1.4 tname=MSPAuth,tname=MSPProf");
-    apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   apr_pstrcat(r->pool, "MSPAuth=", ticket, "; ", attrs, NULL));
-    apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   apr_pstrcat(r->pool, "MSPProf=",
-                               pp_hex16(r->pool, v->ticket.puid), "; ", attrs,
-                               NULL));
+    pp_set_cookie(r, "MSPAuth", ticket, left);
+    pp_set_cookie(r, "MSPProf", pp_hex16(r->pool, v->ticket.puid), left);
 }
 
 int pp_partner_check_authn(request_rec *r)
 {
-    const char *type = ap_auth_type(r), *auth, *ticket = NULL;
+    const char *type = ap_auth_type(r), *auth, *ticket = NULL, *audience;
     const pp_dir_cfg_t *d;
     const pp_srv_cfg_t *c;
     pp_verify_result_t v;
@@ -182,15 +176,15 @@ int pp_partner_check_authn(request_rec *r)
                       "Passport credentials; challenging");
         return challenge(r, d);
     }
-    pp_verify(r->pool, c->keyring, pp_cfg_realm(c), ticket,
-              audience_of(r, d), apr_time_sec(r->request_time), NULL, NULL,
-              &v);
+    audience = audience_of(r, d);
+    pp_verify(r->pool, c->keyring, pp_cfg_realm(c), ticket, audience,
+              apr_time_sec(r->request_time), NULL, NULL, &v);
     if (v.status != PP_TICKET_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "PP0705: partner: "
                       "ticket from %s refused (%s) for audience '%s'; "
                       "challenging", source_word[from],
                       pp_ticket_status_word(v.status),
-                      ap_escape_logitem(r->pool, audience_of(r, d)));
+                      ap_escape_logitem(r->pool, audience));
         return challenge(r, d);
     }
 

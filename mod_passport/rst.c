@@ -15,6 +15,7 @@
 #include "pp_b64.h"
 #include "pp_p14.h"
 #include "body.h"
+#include "cookies.h"
 #include "pp_x509.h"
 #include "pp_str.h"
 
@@ -118,7 +119,7 @@ static const char *served(request_rec *r, const char *address)
 /* Check every requested token before any password is looked at. */
 static const char *check_items(request_rec *r, const pp_rst_req_t *req)
 {
-    int https = strcmp(ap_http_scheme(r), "https") == 0, i;
+    int https = pp_is_https(r), i;
 
     for (i = 0; i < req->items->nelts; i++) {
         const pp_rst_item_t *it = &APR_ARRAY_IDX(req->items, i, pp_rst_item_t);

@@ -7,22 +7,19 @@ use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest qw(GET);
 use File::Spec ();
 use lib 't/lib';
-use PassportTest qw(p14_header);
+use PassportTest qw(p14_header admin_stdin);
 
 plan tests => 19;
 
 my $t_dir = Apache::Test::vars('t_dir');
 my $top = File::Spec->catdir($t_dir, '..');
-my $admin = "$top/passport-admin";
 my $db = "$t_dir/logs/admin-test.db";
 my $live = "$t_dir/var/accounts.db";     # the test server's database
 unlink $db;
 
-sub run {   # (stdin, args...) -> (exit code, output)
+sub run {   # (stdin line or undef, args...) -> (exit code, output)
     my ($in, @args) = @_;
-    my $cmd = join ' ', map { "'$_'" } $admin, @args;
-    my $out = defined $in ? qx{printf '%s\\n' '$in' | $cmd 2>&1} : qx{$cmd 2>&1 </dev/null};
-    return ($? >> 8, $out);
+    return admin_stdin(defined $in ? "$in\n" : undef, @args);
 }
 
 my ($rc, $out) = run(undef, '-p', $db, 'schema');

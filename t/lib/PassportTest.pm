@@ -5,6 +5,7 @@ use warnings;
 
 use Apache::Test ();
 use Apache::TestRequest ();
+use Apache::TestUtil ();
 use IO::Socket::INET ();
 use Exporter 'import';
 
@@ -110,11 +111,21 @@ sub rst_post {
 }
 
 # Run passport-admin from the build tree; (exit code, output).
-sub admin {
-    my (@args) = @_;
+sub admin { return admin_stdin(undef, @_) }
+
+# The same, with $stdin (a password, say) on standard input.
+sub admin_stdin {
+    my ($stdin, @args) = @_;
     my $bin = Apache::Test::vars('t_dir') . '/../passport-admin';
+    my $in = '/dev/null';
+    if (defined $stdin) {
+        $in = Apache::Test::vars('t_logs') . '/admin.stdin';
+        open my $fh, '>', $in or die "$in: $!";
+        print $fh $stdin;
+        close $fh;
+    }
     my $cmd = join ' ', map { my $a = $_; $a =~ s/'/'\\''/g; "'$a'" } $bin, @args;
-    my $out = qx{$cmd 2>&1 </dev/null};
+    my $out = qx{$cmd 2>&1 <'$in'};
     return ($? >> 8, $out);
 }
 
@@ -198,7 +209,47 @@ sub test_accounts {
     );
 }
 
-push @EXPORT_OK, qw(https_request rst2_body slurp skeleton test_accounts);
+# On the current vhost (Apache::TestRequest::module): every test account
+# signs in, a wrong password is refused, and a mixed-case sign-in name
+# finds its 64-bit PUID. keys(test_accounts) + 2 tests.
+sub check_sign_ins {
+    my ($label) = @_;
+    my %accounts = test_accounts();
+    for my $who (sort keys %accounts) {
+        my $res = Apache::TestRequest::GET('/login2.srf',
+            Authorization => p14_header(signin => $who, pwd => $accounts{$who}));
+        Apache::Test::ok(Apache::TestUtil::t_cmp($res->code, 200, "$label: $who signs in"));
+    }
+    my $res = Apache::TestRequest::GET('/login2.srf',
+        Authorization => p14_header(signin => 'alice@example.com', pwd => 'nope'));
+    Apache::Test::ok(Apache::TestUtil::t_cmp(scalar $res->header('WWW-Authenticate'),
+        qr/da-status=failed,/, "$label: wrong password"));
+    $res = Apache::TestRequest::GET('/login2.srf',
+        Authorization => p14_header(signin => 'ALICE@example.com', pwd => 'alice-pw,1'));
+    Apache::Test::ok(Apache::TestUtil::t_cmp(from_pp($res) // '', qr/&p=0123456789ABCDEF$/,
+        "$label: a 64-bit PUID, mixed-case sign-in"));
+}
+
+# passport-admin adds $signin through $driver/$params with the largest
+# PUID; it then signs in on the current vhost and is listed. 3 tests.
+sub check_admin_round_trip {
+    my ($label, $driver, $params, $signin, $password) = @_;
+    my @db = ('-d', $driver, '-p', $params);
+    admin(@db, 'remove', $signin);
+    my ($rc, $out) = admin_stdin("$password\n", @db, 'add', $signin,
+                                 '--puid', '9223372036854775807');
+    Apache::Test::ok(Apache::TestUtil::t_cmp($rc, 0, "passport-admin add on $label ($out)"));
+    my $res = Apache::TestRequest::GET('/login2.srf',
+        Authorization => p14_header(signin => $signin, pwd => $password));
+    Apache::Test::ok(Apache::TestUtil::t_cmp(from_pp($res) // '', qr/&p=7FFFFFFFFFFFFFFF$/,
+        'the account it added signs in, largest PUID intact'));
+    (undef, $out) = admin(@db, 'list');
+    Apache::Test::ok(Apache::TestUtil::t_cmp($out, qr/^\Q$signin\E\t7FFFFFFFFFFFFFFF$/m, 'and is listed'));
+    admin(@db, 'remove', $signin);
+}
+
+push @EXPORT_OK, qw(https_request rst2_body slurp skeleton test_accounts
+                    admin_stdin check_sign_ins check_admin_round_trip);
 push @EXPORT_OK, qw(p14_header url_encode from_pp cookie_of error_log
                     rst_body rst_post admin);
 
