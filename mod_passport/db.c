@@ -1,6 +1,6 @@
 /*
  * db.c - mod_dbd glue: acquire a connection, run the prepared account
- * statement, read every row (so the result set is released), parse it.
+ * statement as a random-access result, copy the row out, parse it.
  */
 #include "db.h"
 #include "config.h"
@@ -8,6 +8,7 @@
 
 #include <http_log.h>
 #include <apr_dbd.h>
+#include <apr_strings.h>
 #include <mod_dbd.h>
 
 APLOG_USE_MODULE(passport);
@@ -48,6 +49,16 @@ static apr_dbd_prepared_t *statement(request_rec *r, const char *label,
     return stmt;
 }
 
+/* A column of the current row, copied into the request pool: a driver's
+ * entry points into its own result, which it may free on the next call. */
+static const char *entry(request_rec *r, const ap_dbd_t *dbd,
+                         apr_dbd_row_t *row, int col)
+{
+    const char *v = apr_dbd_get_entry(dbd->driver, row, col);
+
+    return v != NULL ? apr_pstrdup(r->pool, v) : NULL;
+}
+
 pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
                                   pp_account_t *out)
 {
@@ -57,54 +68,58 @@ pp_db_status_t pp_db_find_account(request_rec *r, const char *signin,
     apr_dbd_row_t *row = NULL;
     const char *puid = NULL, *cid = NULL;
     ap_dbd_t *dbd = NULL;
-    int rv, rows = 0, cols;
+    int rv, rows, cols;
 
     memset(out, 0, sizeof(*out));
     stmt = statement(r, c->account_label, "PassportAccountQuery", &dbd);
     if (stmt == NULL)
         return PP_DB_ERROR;
-    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 0,
+    /* A random-access result: the driver runs the whole query and checks
+     * its status before returning, so a connection lost mid-query is an
+     * error here, never an empty result (a sequential pgsql result reads
+     * an error as "no more rows"). Its memory lives until the request
+     * pool is cleared. */
+    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1,
                           signin, NULL);
-    if (rv != 0) {
+    if (rv != 0 || res == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0304: account query "
                       "failed: %s", apr_dbd_error(dbd->driver, dbd->handle,
                                                   rv));
         return PP_DB_ERROR;
     }
-    cols = 0;
-    /* read to the end (-1) so the driver releases the result */
-    while ((rv = apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1)) != -1) {
-        if (rv != 0) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0305: reading "
-                          "the account row failed: %s",
-                          apr_dbd_error(dbd->driver, dbd->handle, rv));
-            return PP_DB_ERROR;
-        }
-        if (rows++ > 0)
-            continue;
-        /* sequential results (pgsql) know their width only now */
-        cols = apr_dbd_num_cols(dbd->driver, res);
-        if (cols < 2)
-            continue;
-        out->hash = apr_dbd_get_entry(dbd->driver, row, 0);
-        puid = apr_dbd_get_entry(dbd->driver, row, 1);
-        if (cols >= 3)
-            cid = apr_dbd_get_entry(dbd->driver, row, 2);
+    rows = apr_dbd_num_tuples(dbd->driver, res);
+    if (rows < 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0305: reading "
+                      "the account row failed: the driver gives no row "
+                      "count");
+        return PP_DB_ERROR;
     }
     if (rows == 0)
         return PP_DB_NOT_FOUND;
-    if (cols < 2) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0306: "
-                      "PassportAccountQuery returns %d column(s); it must "
-                      "return the password hash and the PUID", cols);
-        return PP_DB_ERROR;
-    }
     if (rows > 1) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0307: %d accounts "
                       "match the sign-in name '%s'; sign-in names must be "
                       "unique", rows, ap_escape_logitem(r->pool, signin));
         return PP_DB_ERROR;
     }
+    rv = apr_dbd_get_row(dbd->driver, r->pool, res, &row, 1);
+    if (rv != 0 || row == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0305: reading "
+                      "the account row failed: %s",
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
+        return PP_DB_ERROR;
+    }
+    cols = apr_dbd_num_cols(dbd->driver, res);
+    if (cols < 2) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0306: "
+                      "PassportAccountQuery returns %d column(s); it must "
+                      "return the password hash and the PUID", cols);
+        return PP_DB_ERROR;
+    }
+    out->hash = entry(r, dbd, row, 0);
+    puid = entry(r, dbd, row, 1);
+    if (cols >= 3)
+        cid = entry(r, dbd, row, 2);
     if (out->hash == NULL || !pp_parse_u64(puid, &out->puid)) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0308: the account "
                       "'%s' has no password hash or no 64-bit PUID",
