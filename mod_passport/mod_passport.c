@@ -1,15 +1,31 @@
 /*
  * mod_passport.c - the module record and its hooks, nothing else.
  *
- * Directives live in config.c, one endpoint per file (nexus.c, ...),
- * and the protocol layers (pp_*.c) know nothing of httpd.
+ * The files are in two layers:
+ *   pp_*.c            the protocol core: no httpd header, plain inputs
+ *                     in, decisions and documents out, unit-tested
+ *   mod_passport*.c   the httpd glue: configuration, mod_dbd, and one
+ *                     thin file per endpoint that moves bytes
  */
-#include "config.h"
-#include "handlers.h"
+#include "mod_passport_config.h"
+#include "mod_passport_handlers.h"
+#include "mod_passport_http.h"
+#include "pp_note.h"
 #include "pp_soap.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
+#include <http_log.h>
+
+int pp_note_level(int pp_level)
+{
+    switch (pp_level) {
+    case PP_NOTE_DEBUG:  return APLOG_DEBUG;
+    case PP_NOTE_INFO:   return APLOG_INFO;
+    case PP_NOTE_NOTICE: return APLOG_NOTICE;
+    default:             return APLOG_ERR;
+    }
+}
 
 /* libxml2 is initialised once per process, before any thread parses. */
 static void pp_child_init(apr_pool_t *p, server_rec *s)
@@ -21,7 +37,7 @@ static void pp_child_init(apr_pool_t *p, server_rec *s)
 
 static void pp_register_hooks(apr_pool_t *p)
 {
-    /* before mod_dbd's post_config, which prepares the statements */
+    /* before mod_dbd's post_config, which groups the statements */
     static const char *const before_dbd[] = { "mod_dbd.c", NULL };
 
     (void)p;
@@ -47,7 +63,7 @@ AP_DECLARE_MODULE(passport) = {
     pp_merge_srv_cfg,       /* merge per-server */
     pp_cmds,
     pp_register_hooks,
-#if defined(AP_MODULE_FLAG_NONE)
-    AP_MODULE_FLAG_NONE
-#endif
+    /* every virtual host gets its own merged config, hence its own realm
+     * (its own ServerName makes its DALogin), even with no directive */
+    AP_MODULE_FLAG_ALWAYS_MERGE
 };

@@ -7,80 +7,11 @@
  * password arrives as %2C); everything else is kept exactly as sent.
  */
 #include "pp_p14.h"
+#include "pp_str.h"
 
 #include <apr_strings.h>
 #include <apr_lib.h>
 #include <string.h>
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-char *pp_url_decode(apr_pool_t *p, const char *s)
-{
-    char *out = apr_palloc(p, strlen(s) + 1), *o = out;
-
-    while (*s) {
-        if (*s == '%') {
-            int hi = hexval((unsigned char)s[1]), lo;
-
-            if (hi < 0)
-                return NULL;
-            lo = hexval((unsigned char)s[2]);
-            if (lo < 0 || (hi == 0 && lo == 0))
-                return NULL;
-            *o++ = (char)(hi << 4 | lo);
-            s += 3;
-        }
-        else
-            *o++ = *s++;
-    }
-    *o = '\0';
-    return out;
-}
-
-char *pp_url_encode(apr_pool_t *p, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
-            *o++ = (char)c;
-        else {
-            *o++ = '%';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-const char *pp_signin_normalize(apr_pool_t *p, const char *signin)
-{
-    char *s, *at;
-
-    if (signin == NULL || *signin == '\0' || strlen(signin) > 255)
-        return NULL;
-    s = apr_pstrdup(p, signin);
-    for (at = s; *at; at++) {
-        if ((unsigned char)*at <= 0x20 || *at == 0x7f || *at == ','
-            || *at == '\'' || *at == '"')
-            return NULL;
-        *at = (char)apr_tolower(*at);
-    }
-    at = strchr(s, '@');
-    if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
-        return NULL;
-    return s;
-}
 
 /* Store a decoded known parameter once; a repeat is an error. */
 static int take(apr_pool_t *p, const char **slot, const char *value,
@@ -211,4 +142,27 @@ const char *pp_p14_challenge(apr_pool_t *p, int noretry, const char *realm,
                        noretry ? "" : ",prompt",
                        cburl ? ",cburl=" : "", cburl ? cburl : "",
                        cbtxt ? ",cbtxt=" : "", cbtxt ? cbtxt : "", NULL);
+}
+
+const char *pp_p14_from_pp(apr_pool_t *p, const char *header)
+{
+    pp_p14_request_t q;
+    const char *err = NULL;
+    int i;
+
+    if (!pp_p14_parse(p, header, &q, &err))
+        return NULL;
+    for (i = 0; i < q.params->nelts; i++) {
+        const pp_p14_param_t *pm = &APR_ARRAY_IDX(q.params, i, pp_p14_param_t);
+        apr_size_t n;
+
+        if (strcasecmp(pm->name, "from-PP") != 0 || pm->value == NULL)
+            continue;
+        /* from-PP='...' as the Token Response quoted it, or bare */
+        n = strlen(pm->value);
+        if (n >= 2 && pm->value[0] == '\'' && pm->value[n - 1] == '\'')
+            return apr_pstrmemdup(p, pm->value + 1, n - 2);
+        return pm->value;
+    }
+    return NULL;
 }

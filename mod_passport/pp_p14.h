@@ -9,6 +9,8 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 
+#include "pp_str.h"
+
 #define PP_P14_MAX_HEADER 8192
 #define PP_P14_MAX_PARAMS 64
 #define PP_P14_MAX_PWD    256
@@ -34,14 +36,10 @@ typedef struct {
 int pp_p14_parse(apr_pool_t *p, const char *header, pp_p14_request_t *out,
                  const char **err);
 
-/* Strict %XX decoding: a bad escape or a %00 fails (NULL). */
-char *pp_url_decode(apr_pool_t *p, const char *s);
-
-/* Escape everything but unreserved characters (RFC 3986). */
-char *pp_url_encode(apr_pool_t *p, const char *s);
-
-/* Lower-case ASCII copy; NULL unless it looks like local@domain. */
-const char *pp_signin_normalize(apr_pool_t *p, const char *signin);
+/* Authentication-Info of the Authentication Server Redirect (2.2.5)
+ * and Logout (2.2.4) messages. */
+#define PP_P14_REDIRECT "Passport1.4 da-status=redir"
+#define PP_P14_LOGOUT   "Passport1.4 da-status=logout"
 
 /* Authentication-Info value of a Token Response. */
 const char *pp_p14_success(apr_pool_t *p, const char *compact,
@@ -51,5 +49,10 @@ const char *pp_p14_success(apr_pool_t *p, const char *compact,
  * cburl and cbtxt (already escaped) are left out when NULL. */
 const char *pp_p14_challenge(apr_pool_t *p, int noretry, const char *realm,
                              const char *cburl, const char *cbtxt);
+
+/* The from-PP of a First Authenticated Request ("Authorization:
+ * Passport1.4 from-PP=..."), with the quotes of the Token Response
+ * removed; NULL when there is none. */
+const char *pp_p14_from_pp(apr_pool_t *p, const char *header);
 
 #endif

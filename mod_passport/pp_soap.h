@@ -10,6 +10,8 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 
+#include "pp_xml.h"
+
 #define PP_SOAP_MAX_DEPTH  32
 #define PP_SOAP_MAX_TOKENS 32
 
@@ -59,9 +61,5 @@ pp_soap_status_t pp_soap_parse_rst(apr_pool_t *p, const char *buf,
 pp_soap_status_t pp_soap_find_ticket(apr_pool_t *p, const char *buf,
                                      apr_size_t len, const char **ticket,
                                      const char **err);
-
-/* Escape text for XML element content and double-quoted attribute
- * values (& < > "). */
-const char *pp_xml_escape(apr_pool_t *p, const char *s);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * pp_str.c - small string checks shared by the protocol layers.
+ * pp_str.c - string helpers shared by the protocol layers: checks,
+ * numbers, URL escapes, sign-in names, JSON strings.
  */
 #include "pp_str.h"
 
@@ -126,4 +127,137 @@ apr_uint64_t pp_cid_from_puid(apr_uint64_t puid)
     for (i = 0; i < 8; i++)
         cid = cid << 8 | md[i];
     return cid & APR_UINT64_C(0x7fffffffffffffff);
+}
+
+/* ---- URL escapes and sign-in names --------------------------------- */
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+char *pp_url_decode(apr_pool_t *p, const char *s)
+{
+    char *out = apr_palloc(p, strlen(s) + 1), *o = out;
+
+    while (*s) {
+        if (*s == '%') {
+            int hi = hexval((unsigned char)s[1]), lo;
+
+            if (hi < 0)
+                return NULL;
+            lo = hexval((unsigned char)s[2]);
+            if (lo < 0 || (hi == 0 && lo == 0))
+                return NULL;
+            *o++ = (char)(hi << 4 | lo);
+            s += 3;
+        }
+        else
+            *o++ = *s++;
+    }
+    *o = '\0';
+    return out;
+}
+
+char *pp_url_encode(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+            *o++ = (char)c;
+        else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+int pp_signin_valid(const char *signin)
+{
+    const char *c, *at;
+
+    if (signin == NULL || *signin == '\0' || strlen(signin) > 255)
+        return 0;
+    for (c = signin; *c; c++)
+        if ((unsigned char)*c <= 0x20 || *c == 0x7f || *c == ','
+            || *c == '\'' || *c == '"')
+            return 0;
+    at = strchr(signin, '@');
+    return at != NULL && at != signin && at[1] != '\0'
+        && strchr(at + 1, '@') == NULL;
+}
+
+const char *pp_signin_normalize(apr_pool_t *p, const char *signin)
+{
+    char *s, *c;
+
+    if (!pp_signin_valid(signin))
+        return NULL;
+    s = apr_pstrdup(p, signin);
+    for (c = s; *c; c++)
+        *c = (char)apr_tolower(*c);
+    return s;
+}
+
+const char *pp_json_escape(apr_pool_t *p, const char *s)
+{
+    char *out = apr_palloc(p, strlen(s) * 6 + 1), *o = out;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        }
+        else if (c < 0x20) {
+            apr_snprintf(o, 7, "\\u%04x", c);
+            o += 6;
+        }
+        else
+            *o++ = (char)c;
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *pp_log_escape(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *out, *o;
+    const char *c;
+
+    if (s == NULL)
+        return "-";
+    for (c = s; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f
+            || *c == '\\' || *c == '"')
+            break;
+    if (*c == '\0')
+        return s;
+    out = o = apr_palloc(p, strlen(s) * 4 + 1);
+    for (c = s; *c; c++) {
+        unsigned char ch = (unsigned char)*c;
+
+        if (ch < 0x20 || ch >= 0x7f || ch == '\\' || ch == '"') {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[ch >> 4];
+            *o++ = hex[ch & 15];
+        }
+        else
+            *o++ = (char)ch;
+    }
+    *o = '\0';
+    return out;
 }

@@ -1,5 +1,5 @@
 /*
- * pp_str.h - small string checks shared by the protocol layers.
+ * pp_str.h - string helpers shared by the protocol layers.
  *
  * Apache-free: depends on APR only, so the unit tests link it directly.
  */
@@ -36,4 +36,26 @@ int pp_parse_u64(const char *s, apr_uint64_t *out);
  * SHA-256("mod_passport cid v1" || PUID as 8 big-endian bytes), top bit
  * cleared (a positive 64-bit integer). Documented in docs/accounts.md. */
 apr_uint64_t pp_cid_from_puid(apr_uint64_t puid);
+
+/* Strict %XX decoding: a bad escape or a %00 fails (NULL). */
+char *pp_url_decode(apr_pool_t *p, const char *s);
+
+/* Escape everything but unreserved characters (RFC 3986). */
+char *pp_url_encode(apr_pool_t *p, const char *s);
+
+/* A sign-in name as tickets and headers carry it: local@domain, at most
+ * 255 bytes, no spaces, controls, commas or quotes. */
+int pp_signin_valid(const char *signin);
+
+/* Lower-case ASCII copy; NULL unless pp_signin_valid. */
+const char *pp_signin_normalize(apr_pool_t *p, const char *signin);
+
+/* JSON string content: quotes, backslashes and controls escaped (the
+ * surrounding quotes are the caller's). */
+const char *pp_json_escape(apr_pool_t *p, const char *s);
+
+/* Client input fit for a log line: control characters, non-ASCII bytes,
+ * backslashes and double quotes as \xhh (as ap_escape_logitem does).
+ * NULL gives "-". */
+const char *pp_log_escape(apr_pool_t *p, const char *s);
 #endif

@@ -3,6 +3,9 @@
  */
 #include "pp_verify.h"
 
+#include "pp_str.h"
+
+#include <apr_strings.h>
 #include <string.h>
 
 pp_ticket_status_t pp_verify(apr_pool_t *p, const pp_keyring_t *ring,
@@ -33,4 +36,68 @@ pp_ticket_status_t pp_verify(apr_pool_t *p, const pp_keyring_t *ring,
             out->status = PP_TICKET_BAD_MBI;
     }
     return out->status;
+}
+
+void pp_verify_bad_request(apr_pool_t *p, const char *why,
+                           pp_verify_answer_t *out)
+{
+    out->status = 400;
+    out->json = apr_psprintf(p, "{\"valid\":false,\"reason\":\"bad-request\","
+                             "\"detail\":\"%s\"}", pp_json_escape(p, why));
+    out->note.level = PP_NOTE_INFO;
+    out->note.text = apr_pstrcat(p, "PP0601: verify: ", why, NULL);
+}
+
+void pp_verify_answer(apr_pool_t *p, const pp_realm_t *realm,
+                      const char *ticket, const char *audience,
+                      const char *nonce, const char *mbi, apr_int64_t now,
+                      pp_verify_answer_t *out)
+{
+    pp_verify_result_t v;
+
+    memset(out, 0, sizeof(*out));
+    if (ticket == NULL || *ticket == '\0') {
+        pp_verify_bad_request(p, "no ticket field", out);
+        return;
+    }
+    if (audience == NULL || *audience == '\0') {
+        pp_verify_bad_request(p, "no audience field (the address the ticket "
+                              "must be for, e.g. messengerclear.live.com)",
+                              out);
+        return;
+    }
+    if ((nonce == NULL) != (mbi == NULL)) {
+        pp_verify_bad_request(p, "nonce and mbi go together", out);
+        return;
+    }
+    if (realm->keyring == NULL) {
+        out->status = 500;
+        out->json = "{\"valid\":false,\"reason\":\"server-error\"}";
+        out->note.level = PP_NOTE_ERROR;
+        out->note.text = "PP0602: verify: PassportKeyFile is not set for "
+                         "this server";
+        return;
+    }
+    pp_verify(p, realm->keyring, realm->name, ticket, audience, now, nonce,
+              mbi, &v);
+    if (v.status != PP_TICKET_OK) {
+        out->status = 403;
+        out->json = apr_psprintf(p, "{\"valid\":false,\"reason\":\"%s\"}",
+                                 pp_ticket_status_word(v.status));
+        out->note.level = PP_NOTE_INFO;
+        out->note.text = apr_psprintf(p, "PP0603: verify: ticket refused for "
+                                      "audience '%s': %s",
+                                      pp_log_escape(p, audience),
+                                      pp_ticket_status_word(v.status));
+        return;
+    }
+    out->status = 200;
+    out->json = apr_psprintf(p,
+        "{\"valid\":true,\"puid\":\"%s\",\"signin\":\"%s\","
+        "\"audience\":\"%s\",\"realm\":\"%s\",\"issued\":%" APR_INT64_T_FMT
+        ",\"expires\":%" APR_INT64_T_FMT "%s}",
+        pp_hex16(p, v.ticket.puid), pp_json_escape(p, v.ticket.signin),
+        pp_json_escape(p, v.ticket.audience), pp_json_escape(p, realm->name),
+        v.ticket.issued, v.ticket.expires, v.mbi_checked ? ",\"mbi\":\"ok\""
+                                                         : "");
 }

@@ -10,8 +10,8 @@ use File::Spec ();
 my $top = File::Spec->catdir(Apache::Test::vars('t_dir'), '..');
 sub slurp { open my $fh, '<', "$top/$_[0]" or die "$_[0]: $!"; local $/; <$fh> }
 
-my $config_c = slurp('mod_passport/config.c');
-my $config_h = slurp('mod_passport/config.h');
+my $config_c = slurp('mod_passport/mod_passport_config.c');
+my $config_h = slurp('mod_passport/mod_passport_config.h');
 my $docs = slurp('docs/directives.md');
 
 my @directives = $config_c =~ /AP_INIT_\w+\(\s*"(Passport\w+)"/g;

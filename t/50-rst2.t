@@ -111,5 +111,7 @@ ok t_cmp($res->content, qr{<S:Envelope xmlns:S="http://www\.w3\.org/2003/05/soap
 ($code, $head) = https_request(path => '/login2.srf', headers => [
     'Authorization: Passport1.4 OrgVerb=GET,OrgURL=http%3A%2F%2Fmessenger%2Emsn%2Ecom,sign-in=alice%40example.com,pwd=alice-pw%2C1,id=507' ]);
 ok t_cmp($code, 200, 'login2.srf over HTTPS');
-ok t_cmp($head, qr{^Set-Cookie: MSPAuth=[^;]+; Path=/; Max-Age=\d+; HttpOnly; Secure\r$}m, 'MSPAuth is Secure; HttpOnly');
-ok t_cmp($head, qr{^Set-Cookie: MSPSec=[^;]+; Path=/; Max-Age=\d+; HttpOnly; Secure\r$}m, 'MSPSec is set over HTTPS');
+# the login server's cookies come back on Token Requests from any site
+# (MS-PASS 3.3.5.2): SameSite=None, which browsers take only with Secure
+ok t_cmp($head, qr{^Set-Cookie: MSPAuth=[^;]+; Path=/; Max-Age=\d+; HttpOnly; SameSite=None; Secure\r$}m, 'MSPAuth is Secure; HttpOnly; SameSite=None');
+ok t_cmp($head, qr{^Set-Cookie: MSPSec=[^;]+; Path=/; Max-Age=\d+; HttpOnly; SameSite=None; Secure\r$}m, 'MSPSec is set over HTTPS');

@@ -1,19 +1,22 @@
 /*
- * config.h - per-server (virtual host) configuration of mod_passport.
+ * mod_passport_config.h - the directives' values per server (virtual
+ * host) and per directory (partner locations).
  *
- * Create leaves every field "unset" (NULL or -1), merge takes the
- * child's value where set and the parent's otherwise, and the getters
- * below apply the defaults.
+ * Create leaves every field "unset" (NULL or -1) and merge takes the
+ * child's value where set, the parent's otherwise. At start-up
+ * (post_config) every server's values, with the defaults applied,
+ * become one plain pp_realm_t for the core: handlers read it, never the
+ * raw fields.
  */
-#ifndef PP_CONFIG_H
-#define PP_CONFIG_H
+#ifndef MOD_PASSPORT_CONFIG_H
+#define MOD_PASSPORT_CONFIG_H
 
 #include <httpd.h>
 #include <http_config.h>
 #include <apr_tables.h>
 
-#include "pp_keys.h"
-#include "pp_x509.h"
+#include "pp_realm.h"
+#include "pp_partner.h"
 
 #define PP_DEFAULT_REALM          "Passport.Net"
 #define PP_DEFAULT_LOGIN_PATH     "/login2.srf"
@@ -23,29 +26,12 @@
 #define PP_MAX_TICKET_LIFETIME    2592000
 #define PP_DEFAULT_ACCOUNT_QUERY \
     "SELECT password_hash, puid FROM passport_accounts WHERE signin = %s"
-#define PP_DEFAULT_SITE_ID        "507"
-#define PP_DEFAULT_SITE_URL       "http://messenger.msn.com"
 #define PP_DEFAULT_MAX_BODY       65536
 #define PP_MIN_MAX_BODY           1024
 #define PP_MAX_MAX_BODY           16777216
-#define PP_ADDRESS_LEGACY         "http://Passport.NET/tb"
-#define PP_ADDRESS_P2PSLC         "p2pslc.messenger.msn.com"
-
-/* A partner site (PassportSite ID RETURN-URL). */
-typedef struct {
-    const char *id;
-    const char *return_url;
-    const char *host;                 /* of return_url, lower case */
-} pp_site_t;
-
-/* PassportDomainRedirect DOMAIN URL */
-typedef struct {
-    const char *domain;               /* lower case */
-    const char *url;
-} pp_domain_redirect_t;
 
 typedef struct {
-    const char *realm;
+    const char *realm_name;           /* PassportRealm */
     const char *dalogin;
     const char *dareg;
     const char *properties;
@@ -54,7 +40,6 @@ typedef struct {
     const char *help;
     apr_int64_t config_version;       /* -1: unset */
     const char *account_query;
-    const char *account_label;        /* mod_dbd label, set in post_config */
     const char *key_file;
     pp_keyring_t *keyring;            /* loaded with key_file */
     apr_int64_t ticket_lifetime;      /* -1: unset */
@@ -65,11 +50,16 @@ typedef struct {
     apr_array_header_t *services;     /* of const char *: RST addresses */
     apr_int64_t max_body;             /* -1: unset */
     const char *record_query;         /* PassportTicketRecordQuery */
-    const char *record_label;         /* mod_dbd label, set in post_config */
     pp_ca_t *ca;                      /* PassportCACertificateFile + KeyFile */
+
+    /* computed at start-up (post_config), never merged */
+    pp_realm_t *realm;                /* the core's view, defaults applied */
+    apr_size_t body_limit;            /* PassportMaxRequestBody */
+    const char *account_label;        /* mod_dbd labels of the statements */
+    const char *record_label;
 } pp_srv_cfg_t;
 
-/* Per-directory: a location protected by AuthType Passport1.4. */
+/* Per directory: a location protected by AuthType Passport1.4. */
 typedef struct {
     const char *site_id;              /* id= in the challenge */
     const char *audience;             /* tickets must be for this */
@@ -87,24 +77,18 @@ void *pp_create_dir_cfg(apr_pool_t *p, char *dir);
 void *pp_merge_dir_cfg(apr_pool_t *p, void *base, void *add);
 void *pp_merge_srv_cfg(apr_pool_t *p, void *base, void *add);
 
+/* A request's server configuration (look it up once per request). */
 pp_srv_cfg_t *pp_srv_cfg(const server_rec *s);
 
-/* Getters that apply the defaults. */
-const char *pp_cfg_realm(const pp_srv_cfg_t *c);
-const char *pp_cfg_dalogin(request_rec *r, const pp_srv_cfg_t *c);
-apr_int64_t pp_cfg_config_version(const pp_srv_cfg_t *c);
-apr_int64_t pp_cfg_ticket_lifetime(const pp_srv_cfg_t *c);
-const char *pp_cfg_account_query(const pp_srv_cfg_t *c);
-const apr_array_header_t *pp_cfg_sites(const pp_srv_cfg_t *c);
-const apr_array_header_t *pp_cfg_services(const pp_srv_cfg_t *c);
-apr_int64_t pp_cfg_max_body(const pp_srv_cfg_t *c);
+/* A partner location's settings, for the core. */
+void pp_dir_partner_conf(const pp_dir_cfg_t *d, pp_partner_conf_t *out);
 
 /* The CA certificate and key must come as a matching pair (check_config,
  * so `apachectl -t` reports it too). */
 int pp_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                     server_rec *s);
 
-/* Start-up checks and mod_dbd statement preparation (post_config). */
+/* Every server's realm, and the mod_dbd statements (post_config). */
 int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                    server_rec *s);
 

@@ -1,13 +1,14 @@
 /*
- * config.c - directives, create, merge and defaults.
+ * mod_passport_config.c - directives, create, merge, and the realm each
+ * server's values make at start-up.
  *
  * Every setter checks its value and names the directive in its error,
  * so a bad value stops Apache at start-up (and `apachectl -t`).
  */
-#include "config.h"
+#include "mod_passport_config.h"
+#include "mod_passport_db.h"
 #include "pp_str.h"
-#include "pp_p14.h"
-#include "db.h"
+#include "pp_nexus.h"
 
 #include <apr_uri.h>
 #include <http_log.h>
@@ -36,13 +37,15 @@ void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s)
 
 #define MERGE_PTR(f)  m->f = add->f != NULL ? add->f : base->f
 #define MERGE_NUM(f)  m->f = add->f != -1 ? add->f : base->f
+/* computed for each server at start-up, from its merged values */
+#define MERGE_COMPUTED(f)  m->f = 0
 
 void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
 {
     const pp_srv_cfg_t *base = basev, *add = addv;
     pp_srv_cfg_t *m = apr_pcalloc(p, sizeof(*m));
 
-    MERGE_PTR(realm);
+    MERGE_PTR(realm_name);
     MERGE_PTR(dalogin);
     MERGE_PTR(dareg);
     MERGE_PTR(properties);
@@ -51,7 +54,6 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(help);
     MERGE_NUM(config_version);
     MERGE_PTR(account_query);
-    MERGE_PTR(account_label);
     MERGE_PTR(key_file);
     MERGE_PTR(keyring);
     MERGE_NUM(ticket_lifetime);
@@ -62,8 +64,11 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(services);
     MERGE_NUM(max_body);
     MERGE_PTR(record_query);
-    MERGE_PTR(record_label);
     MERGE_PTR(ca);
+    MERGE_COMPUTED(realm);
+    MERGE_COMPUTED(body_limit);
+    MERGE_COMPUTED(account_label);
+    MERGE_COMPUTED(record_label);
     return m;
 }
 
@@ -90,72 +95,13 @@ void *pp_merge_dir_cfg(apr_pool_t *p, void *basev, void *addv)
     return m;
 }
 
-const char *pp_cfg_realm(const pp_srv_cfg_t *c)
+void pp_dir_partner_conf(const pp_dir_cfg_t *d, pp_partner_conf_t *out)
 {
-    return c->realm != NULL ? c->realm : PP_DEFAULT_REALM;
-}
-
-const char *pp_cfg_dalogin(request_rec *r, const pp_srv_cfg_t *c)
-{
-    if (c->dalogin != NULL)
-        return c->dalogin;
-    return apr_pstrcat(r->pool, r->server->server_hostname,
-                       PP_DEFAULT_LOGIN_PATH, NULL);
-}
-
-apr_int64_t pp_cfg_config_version(const pp_srv_cfg_t *c)
-{
-    return c->config_version != -1 ? c->config_version
-                                   : PP_DEFAULT_CONFIG_VERSION;
-}
-
-apr_int64_t pp_cfg_ticket_lifetime(const pp_srv_cfg_t *c)
-{
-    return c->ticket_lifetime != -1 ? c->ticket_lifetime
-                                    : PP_DEFAULT_TICKET_LIFETIME;
-}
-
-const char *pp_cfg_account_query(const pp_srv_cfg_t *c)
-{
-    return c->account_query != NULL ? c->account_query
-                                    : PP_DEFAULT_ACCOUNT_QUERY;
-}
-
-const apr_array_header_t *pp_cfg_sites(const pp_srv_cfg_t *c)
-{
-    static pp_site_t messenger = {
-        PP_DEFAULT_SITE_ID, PP_DEFAULT_SITE_URL, "messenger.msn.com"
-    };
-    static apr_array_header_t defaults = {
-        NULL, sizeof(pp_site_t), 1, 1, (char *)&messenger
-    };
-
-    return c->sites != NULL ? c->sites : &defaults;
-}
-
-/* Every address of the references and of real clients (CLIENTS.md). */
-static const char *default_services[] = {
-    PP_ADDRESS_LEGACY, "messengerclear.live.com", "messenger.msn.com",
-    "contacts.msn.com", "messengersecure.live.com", "spaces.msn.com",
-    "spaces.live.com", "livecontacts.live.com", "storage.msn.com",
-    "storage.live.com", "sup.live.com", PP_ADDRESS_P2PSLC
-};
-
-const apr_array_header_t *pp_cfg_services(const pp_srv_cfg_t *c)
-{
-    static apr_array_header_t defaults = {
-        NULL, sizeof(const char *),
-        sizeof(default_services) / sizeof(default_services[0]),
-        sizeof(default_services) / sizeof(default_services[0]),
-        (char *)default_services
-    };
-
-    return c->services != NULL ? c->services : &defaults;
-}
-
-apr_int64_t pp_cfg_max_body(const pp_srv_cfg_t *c)
-{
-    return c->max_body != -1 ? c->max_body : PP_DEFAULT_MAX_BODY;
+    out->site_id = d->site_id;
+    out->audience = d->audience;
+    out->login_url = d->login_url;
+    out->return_url = d->return_url;
+    out->params = d->challenge;
 }
 
 /* ---- setters ---------------------------------------------------------- */
@@ -437,7 +383,7 @@ const command_rec pp_cmds[] = {
                   "challenge"),
     AP_INIT_TAKE1("PassportPartnerAudience", set_dir_token,
                   DIR_OFFSET(audience), OR_AUTHCFG, "The audience tickets "
-                  "must carry; default the request's host name"),
+                  "must carry; default the server's own name (ServerName)"),
     AP_INIT_TAKE1("PassportPartnerLoginURL", set_url,
                   DIR_OFFSET(login_url), OR_AUTHCFG, "Where the challenge "
                   "sends clients; default https:// + PassportDALogin"),
@@ -450,7 +396,7 @@ const command_rec pp_cmds[] = {
     AP_INIT_FLAG("PassportPartnerSOAPTicket", set_soap_ticket, NULL,
                  OR_AUTHCFG, "Also accept the ticket in a POSTed SOAP "
                  "envelope's TicketToken/ticket header; default Off"),
-    AP_INIT_TAKE1("PassportRealm", set_realm, CFG_OFFSET(realm), RSRC_CONF,
+    AP_INIT_TAKE1("PassportRealm", set_realm, CFG_OFFSET(realm_name), RSRC_CONF,
                   "The Passport realm (DARealm, srealm); default Passport.Net"),
     AP_INIT_TAKE1("PassportDALogin", set_dalogin, CFG_OFFSET(dalogin),
                   RSRC_CONF, "Login server as HOST/PATH, no scheme; default "
@@ -505,27 +451,13 @@ const command_rec pp_cmds[] = {
 
 /* ---- start-up ---------------------------------------------------------- */
 
-#include <apr_dbd.h>
-#include <mod_dbd.h>
-
-/* A mod_dbd label per distinct query text, so vhosts sharing a
- * connection pool never clash (FNV-1a, 64 bits). */
-static const char *label_of(apr_pool_t *p, const char *prefix,
-                            const char *sql)
-{
-    apr_uint64_t h = APR_UINT64_C(14695981039346656037);
-
-    for (; *sql; sql++)
-        h = (h ^ (unsigned char)*sql) * APR_UINT64_C(1099511628211);
-    return apr_psprintf(p, "%s_%016" APR_UINT64_T_HEX_FMT, prefix, h);
-}
-
 int pp_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                     server_rec *s)
 {
     server_rec *sp;
 
     (void)pconf;
+    (void)plog;
     (void)ptemp;
     for (sp = s; sp != NULL; sp = sp->next) {
         const pp_srv_cfg_t *c = pp_srv_cfg(sp);
@@ -536,47 +468,63 @@ int pp_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                          "PassportCACertificateFile/PassportCAKeyFile for "
                          "%s:%u: %s", sp->server_hostname, (unsigned)sp->port,
                          err);
-            (void)plog;
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
     return OK;
 }
 
+/* A server's merged values with the defaults applied: its realm. */
+static pp_realm_t *realm_of(apr_pool_t *p, server_rec *s,
+                            const pp_srv_cfg_t *c)
+{
+    pp_realm_t *r = apr_pcalloc(p, sizeof(*r));
+    pp_nexus_urls_t u;
+    char *host;
+
+    r->name = c->realm_name ? c->realm_name : PP_DEFAULT_REALM;
+    r->dalogin = c->dalogin ? c->dalogin
+                            : apr_pstrcat(p, s->server_hostname,
+                                          PP_DEFAULT_LOGIN_PATH, NULL);
+    r->config_version = c->config_version != -1 ? c->config_version
+                                                : PP_DEFAULT_CONFIG_VERSION;
+    r->ticket_lifetime = c->ticket_lifetime != -1 ? c->ticket_lifetime
+                                                  : PP_DEFAULT_TICKET_LIFETIME;
+    r->keyring = c->keyring;
+    r->ca = c->ca;
+    r->sites = c->sites ? c->sites : pp_realm_default_sites();
+    r->domain_redirects = c->domain_redirects;
+    r->services = c->services ? c->services : pp_realm_default_services();
+    r->cobrand_url = c->cobrand_url;
+    r->cobrand_text = c->cobrand_text;
+    host = apr_pstrdup(p, s->server_hostname ? s->server_hostname : "");
+    ap_str_tolower(host);
+    r->partner_audience = host;
+
+    u.realm = r->name;
+    u.dalogin = r->dalogin;
+    u.dareg = c->dareg;
+    u.properties = c->properties;
+    u.privacy = c->privacy;
+    u.general_redir = c->general_redir;
+    u.help = c->help;
+    u.config_version = r->config_version;
+    r->passport_urls = pp_nexus_header(p, &u);
+    return r;
+}
+
 int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                    server_rec *s)
 {
-    APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare =
-        APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
     server_rec *sp;
 
     (void)plog;
-    (void)ptemp;
-    pp_db_init();
     for (sp = s; sp != NULL; sp = sp->next) {
         pp_srv_cfg_t *c = pp_srv_cfg(sp);
 
-        /* Only servers that sign people in (they have a key) touch the
-         * database: a Nexus-only vhost must not break a mod_dbd pool
-         * that other modules use. */
-        if (c->keyring == NULL)
-            continue;
-        if (prepare == NULL) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sp,
-                         "PP0001: PassportKeyFile is set for %s:%u but "
-                         "mod_dbd is not loaded; mod_passport reads "
-                         "accounts through it (LoadModule dbd_module, "
-                         "then DBDriver and DBDParams)",
-                         sp->server_hostname, (unsigned)sp->port);
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-        c->account_label = label_of(pconf, "passport_acct",
-                                    pp_cfg_account_query(c));
-        prepare(sp, pp_cfg_account_query(c), c->account_label);
-        if (c->record_query != NULL) {
-            c->record_label = label_of(pconf, "passport_rec", c->record_query);
-            prepare(sp, c->record_query, c->record_label);
-        }
+        c->realm = realm_of(pconf, sp, c);
+        c->body_limit = (apr_size_t)(c->max_body != -1 ? c->max_body
+                                                       : PP_DEFAULT_MAX_BODY);
     }
-    return OK;
+    return pp_db_prepare(pconf, ptemp, s);
 }

@@ -1,0 +1,266 @@
+/*
+ * mod_passport_db.c - mod_dbd glue: the statements, prepared at
+ * start-up; per request, acquire a connection, run the prepared account
+ * statement as a random-access result, copy the row out, parse it; and
+ * write ticket records.
+ */
+#include "mod_passport_db.h"
+#include "pp_str.h"
+
+#include <http_log.h>
+#include <apr_dbd.h>
+#include <apr_strings.h>
+#include <mod_dbd.h>
+
+APLOG_USE_MODULE(passport);
+
+/* mod_dbd's ap_dbd_acquire, looked up once at start-up. */
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire;
+
+/* A mod_dbd label per distinct query text, so vhosts sharing a
+ * connection pool never clash (FNV-1a, 64 bits). */
+static const char *label_of(apr_pool_t *p, const char *prefix,
+                            const char *sql)
+{
+    apr_uint64_t h = APR_UINT64_C(14695981039346656037);
+
+    for (; *sql; sql++)
+        h = (h ^ (unsigned char)*sql) * APR_UINT64_C(1099511628211);
+    return apr_psprintf(p, "%s_%016" APR_UINT64_T_HEX_FMT, prefix, h);
+}
+
+/* Prepare sql under label on s, unless it already is: a virtual host
+ * without DBD directives shares its parent's mod_dbd configuration, and
+ * preparing the same label there twice makes mod_dbd warn (AH02653). */
+static void prepare_once(APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare,
+                         apr_hash_t *done, module *dbd, server_rec *s,
+                         const char *sql, const char *label)
+{
+    const void *shared = dbd ? ap_get_module_config(s->module_config, dbd)
+                             : (const void *)s;
+    const char *key = apr_psprintf(apr_hash_pool_get(done), "%pp %s",
+                                   shared, label);
+
+    if (apr_hash_get(done, key, APR_HASH_KEY_STRING) != NULL)
+        return;
+    apr_hash_set(done, key, APR_HASH_KEY_STRING, label);
+    prepare(s, sql, label);
+}
+
+int pp_db_prepare(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare =
+        APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+    module *dbd = ap_find_linked_module("mod_dbd.c");
+    apr_hash_t *done = apr_hash_make(ptemp);
+    server_rec *sp;
+
+    acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    for (sp = s; sp != NULL; sp = sp->next) {
+        pp_srv_cfg_t *c = pp_srv_cfg(sp);
+        const char *query = c->account_query ? c->account_query
+                                             : PP_DEFAULT_ACCOUNT_QUERY;
+
+        /* Only servers that sign people in (they have a key) touch the
+         * database: a Nexus-only vhost must not break a mod_dbd pool
+         * that other modules use. */
+        if (c->keyring == NULL)
+            continue;
+        if (prepare == NULL) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sp,
+                         "PP0001: PassportKeyFile is set for %s:%u but "
+                         "mod_dbd is not loaded; mod_passport reads "
+                         "accounts through it (LoadModule dbd_module, "
+                         "then DBDriver and DBDParams)",
+                         sp->server_hostname, (unsigned)sp->port);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        c->account_label = label_of(pconf, "passport_acct", query);
+        prepare_once(prepare, done, dbd, sp, query, c->account_label);
+        if (c->record_query != NULL) {
+            c->record_label = label_of(pconf, "passport_rec", c->record_query);
+            prepare_once(prepare, done, dbd, sp, c->record_query,
+                         c->record_label);
+        }
+    }
+    return OK;
+}
+
+/* The connection and the prepared statement for label, or NULL with
+ * the reason logged. what names the directive for the log. */
+static apr_dbd_prepared_t *statement(request_rec *r, const char *label,
+                                     const char *what, ap_dbd_t **dbd)
+{
+    apr_dbd_prepared_t *stmt;
+
+    if (acquire == NULL || label == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0301: no account "
+                      "database: mod_dbd is not loaded or PassportKeyFile "
+                      "is not set for this server");
+        return NULL;
+    }
+    *dbd = acquire(r);
+    if (*dbd == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0302: account "
+                      "database unavailable (no mod_dbd connection; see "
+                      "the DBD errors in this log)");
+        return NULL;
+    }
+    stmt = apr_hash_get((*dbd)->prepared, label, APR_HASH_KEY_STRING);
+    if (stmt == NULL)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0303: the %s "
+                      "statement is not prepared on this connection "
+                      "(check it against the schema)", what);
+    return stmt;
+}
+
+/* A column of the current row, copied into the request pool: a driver's
+ * entry points into its own result, which it may free on the next call. */
+static const char *entry(request_rec *r, const ap_dbd_t *dbd,
+                         apr_dbd_row_t *row, int col)
+{
+    const char *v = apr_dbd_get_entry(dbd->driver, row, col);
+
+    return v != NULL ? apr_pstrdup(r->pool, v) : NULL;
+}
+
+/* Which column is which: the hash and the PUID first; a column named
+ * `signin` (any case) is the account's own name; the first other column
+ * after the PUID is the CID. */
+typedef struct {
+    int signin;                  /* -1: none */
+    int cid;                     /* -1: none */
+} columns_t;
+
+static void columns_of(const ap_dbd_t *dbd, apr_dbd_results_t *res, int cols,
+                       columns_t *out)
+{
+    int i;
+
+    out->signin = out->cid = -1;
+    for (i = 2; i < cols; i++) {
+        const char *name = apr_dbd_get_name(dbd->driver, res, i);
+
+        if (out->signin < 0 && name != NULL && strcasecmp(name, "signin") == 0)
+            out->signin = i;
+        else if (out->cid < 0)
+            out->cid = i;
+    }
+}
+
+pp_db_status_t pp_db_find_account(request_rec *r, const pp_srv_cfg_t *c,
+                                  const char *signin, pp_account_t *out)
+{
+    apr_dbd_prepared_t *stmt;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *puid, *cid = NULL;
+    ap_dbd_t *dbd = NULL;
+    columns_t col;
+    int rv, rows, cols;
+
+    memset(out, 0, sizeof(*out));
+    stmt = statement(r, c->account_label, "PassportAccountQuery", &dbd);
+    if (stmt == NULL)
+        return PP_DB_ERROR;
+    /* A random-access result: the driver runs the whole query and checks
+     * its status before returning, so a connection lost mid-query is an
+     * error here, never an empty result (a sequential pgsql result reads
+     * an error as "no more rows"). Its memory lives until the request
+     * pool is cleared. */
+    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1,
+                          signin, NULL);
+    if (rv != 0 || res == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0304: account query "
+                      "failed: %s", apr_dbd_error(dbd->driver, dbd->handle,
+                                                  rv));
+        return PP_DB_ERROR;
+    }
+    rows = apr_dbd_num_tuples(dbd->driver, res);
+    if (rows < 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0305: reading "
+                      "the account row failed: the driver gives no row "
+                      "count");
+        return PP_DB_ERROR;
+    }
+    if (rows == 0)
+        return PP_DB_NOT_FOUND;
+    if (rows > 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0307: %d accounts "
+                      "match the sign-in name '%s'; sign-in names must be "
+                      "unique", rows, ap_escape_logitem(r->pool, signin));
+        return PP_DB_ERROR;
+    }
+    rv = apr_dbd_get_row(dbd->driver, r->pool, res, &row, 1);
+    if (rv != 0 || row == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0305: reading "
+                      "the account row failed: %s",
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
+        return PP_DB_ERROR;
+    }
+    cols = apr_dbd_num_cols(dbd->driver, res);
+    if (cols < 2) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0306: "
+                      "PassportAccountQuery returns %d column(s); it must "
+                      "return the password hash and the PUID", cols);
+        return PP_DB_ERROR;
+    }
+    columns_of(dbd, res, cols, &col);
+    out->hash = entry(r, dbd, row, 0);
+    puid = entry(r, dbd, row, 1);
+    if (col.cid >= 0)
+        cid = entry(r, dbd, row, col.cid);
+    out->signin = signin;
+    if (col.signin >= 0) {
+        out->signin = entry(r, dbd, row, col.signin);
+        if (!pp_signin_valid(out->signin)) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0310: the account "
+                          "'%s' has no valid name in its signin column",
+                          ap_escape_logitem(r->pool, signin));
+            return PP_DB_ERROR;
+        }
+    }
+    if (out->hash == NULL || !pp_parse_u64(puid, &out->puid)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0308: the account "
+                      "'%s' has no password hash or no 64-bit PUID",
+                      ap_escape_logitem(r->pool, signin));
+        return PP_DB_NOT_FOUND;
+    }
+    if (cid != NULL && pp_parse_u64(cid, &out->cid))
+        out->has_cid = 1;
+    return PP_DB_FOUND;
+}
+
+int pp_db_record(request_rec *r, const pp_srv_cfg_t *c,
+                 const pp_account_t *acct, const pp_grant_t *grants, int n,
+                 apr_int64_t expires)
+{
+    const char *puid, *until;
+    ap_dbd_t *dbd = NULL;
+    apr_dbd_prepared_t *stmt;
+    int i, nrows = 0, rv;
+
+    if (c->record_query == NULL || n == 0)
+        return 1;
+    stmt = statement(r, c->record_label, "PassportTicketRecordQuery", &dbd);
+    if (stmt == NULL)
+        return 0;
+    puid = pp_hex16(r->pool, acct->puid);
+    until = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, expires);
+    for (i = 0; i < n; i++) {
+        const pp_grant_t *g = &grants[i];
+
+        rv = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, stmt,
+                             g->ticket, puid, acct->signin, g->audience,
+                             until, g->secret, NULL);
+        if (rv != 0) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0309: recording "
+                          "the ticket for '%s' (%s) failed: %s",
+                          ap_escape_logitem(r->pool, acct->signin),
+                          ap_escape_logitem(r->pool, g->audience),
+                          apr_dbd_error(dbd->driver, dbd->handle, rv));
+            return 0;
+        }
+    }
+    return 1;
+}

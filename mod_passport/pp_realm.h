@@ -1,0 +1,54 @@
+/*
+ * pp_realm.h - a realm's settings as the core sees them: a plain struct
+ * the glue fills once per virtual host at start-up, with every default
+ * applied. Apache-free.
+ */
+#ifndef PP_REALM_H
+#define PP_REALM_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+#include "pp_keys.h"
+#include "pp_x509.h"
+
+#define PP_ADDRESS_LEGACY "http://Passport.NET/tb"
+#define PP_ADDRESS_P2PSLC "p2pslc.messenger.msn.com"
+
+/* A partner site (PassportSite ID RETURN-URL). */
+typedef struct {
+    const char *id;
+    const char *return_url;
+    const char *host;                 /* of return_url, lower case */
+} pp_site_t;
+
+/* PassportDomainRedirect DOMAIN URL */
+typedef struct {
+    const char *domain;               /* lower case */
+    const char *url;
+} pp_domain_redirect_t;
+
+typedef struct {
+    const char *name;                 /* PassportRealm: DARealm, srealm */
+    const char *dalogin;              /* HOST/PATH */
+    const char *passport_urls;        /* the Nexus's PassportURLs value */
+    apr_int64_t config_version;
+    apr_int64_t ticket_lifetime;      /* seconds */
+    const pp_keyring_t *keyring;      /* NULL: this server signs no one in */
+    const pp_ca_t *ca;                /* NULL: no p2pslc certificates */
+    const apr_array_header_t *sites;  /* of pp_site_t, never empty */
+    const apr_array_header_t *domain_redirects; /* of pp_domain_redirect_t */
+    const apr_array_header_t *services; /* of const char *: RST addresses */
+    const char *cobrand_url;          /* cburl, or NULL */
+    const char *cobrand_text;         /* cbtxt (URL-escaped), or NULL */
+    const char *partner_audience;     /* partner locations' default: the
+                                         server's own name, lower case */
+} pp_realm_t;
+
+/* The addresses RST.srf serves when PassportService is not set. */
+const apr_array_header_t *pp_realm_default_services(void);
+
+/* The site list when PassportSite is not set: Messenger (507). */
+const apr_array_header_t *pp_realm_default_sites(void);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * pp_rst.c - the token service's decisions, shared by both dialects.
+ */
+#include "pp_rst.h"
+#include "pp_p14.h"
+#include "pp_str.h"
+
+#include <apr_strings.h>
+#include <apr_time.h>
+
+const pp_dialect_t *pp_rst_dialect_guess(const char *body, const char *path)
+{
+    if (body != NULL)
+        return strstr(body, "http://www.w3.org/2003/05/soap-envelope")
+               ? &pp_dialect_rst2 : &pp_dialect_rst;
+    return path != NULL && strstr(path, "RST2") ? &pp_dialect_rst2
+                                                : &pp_dialect_rst;
+}
+
+const pp_dialect_t *pp_rst_dialect_of(const pp_rst_req_t *req)
+{
+    return req->soap12 || req->trust2005 ? &pp_dialect_rst2 : &pp_dialect_rst;
+}
+
+int pp_rst_content_type_ok(const char *ct)
+{
+    apr_size_t n;
+
+    if (ct == NULL)
+        return 1;         /* some clients send none; the XML decides */
+    n = strcspn(ct, "; \t");
+    return (n == 8 && strncasecmp(ct, "text/xml", 8) == 0)
+        || (n == 20 && strncasecmp(ct, "application/soap+xml", 20) == 0)
+        || (n == 15 && strncasecmp(ct, "application/xml", 15) == 0);
+}
+
+const char *pp_rst_fault_word(pp_fault_t kind)
+{
+    static const char *const words[] = { "authentication", "client",
+                                         "server" };
+
+    return (unsigned)kind < 3 ? words[kind] : "server";
+}
+
+static int refuse(pp_rst_refusal_t *no, pp_fault_t kind, const char *why)
+{
+    no->kind = kind;
+    no->why = why;
+    return 0;
+}
+
+/* A request whose wsu:Timestamp has expired, or lies in the future, is
+ * refused. */
+static const char *check_timestamp(const pp_rst_req_t *req, apr_int64_t now)
+{
+    apr_int64_t created, expires;
+
+    if (req->ts_created == NULL && req->ts_expires == NULL)
+        return NULL;
+    created = pp_iso8601_parse(req->ts_created);
+    expires = pp_iso8601_parse(req->ts_expires);
+    if (created < 0 || expires < 0)
+        return "the wsu:Timestamp is not two ISO 8601 UTC times";
+    if (expires + PP_RST_TIMESTAMP_SKEW < now)
+        return "the request's wsu:Timestamp has expired";
+    if (created - PP_RST_TIMESTAMP_SKEW > now)
+        return "the request's wsu:Timestamp is in the future";
+    return NULL;
+}
+
+/* The configured address a request names (case-insensitively), or NULL. */
+static const char *served(const pp_realm_t *realm, const char *address)
+{
+    const apr_array_header_t *s = realm->services;
+    int i;
+
+    for (i = 0; i < s->nelts; i++)
+        if (strcasecmp(APR_ARRAY_IDX(s, i, const char *), address) == 0)
+            return APR_ARRAY_IDX(s, i, const char *);
+    return NULL;
+}
+
+static int is_policy(const pp_rst_item_t *it, const char *policy)
+{
+    return it->policy != NULL && strcmp(it->policy, policy) == 0;
+}
+
+int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
+                const pp_rst_req_t *req, apr_int64_t now, int https,
+                pp_rst_plan_t *plan, pp_rst_refusal_t *no)
+{
+    const char *why;
+    int i;
+
+    memset(plan, 0, sizeof(*plan));
+    plan->dialect = pp_rst_dialect_of(req);
+    if ((why = check_timestamp(req, now)) != NULL)
+        return refuse(no, PP_FAULT_CLIENT, why);
+    plan->wants = apr_array_make(p, req->items->nelts, sizeof(pp_rst_want_t));
+    for (i = 0; i < req->items->nelts; i++) {
+        const pp_rst_item_t *it = &APR_ARRAY_IDX(req->items, i, pp_rst_item_t);
+        pp_rst_want_t *w = apr_array_push(plan->wants);
+
+        w->item = it;
+        if ((w->audience = served(realm, it->address)) == NULL)
+            return refuse(no, PP_FAULT_CLIENT, apr_psprintf(p, "this realm "
+                          "does not serve '%s' (PassportService)",
+                          it->address));
+        if (is_policy(it, "MBI_SSL") && !https)
+            return refuse(no, PP_FAULT_CLIENT, apr_psprintf(p, "'%s' with "
+                          "policy MBI_SSL is only issued over HTTPS",
+                          it->address));
+        if (strcmp(w->audience, PP_ADDRESS_P2PSLC) == 0) {
+            if (realm->ca == NULL)
+                return refuse(no, PP_FAULT_CLIENT, PP_ADDRESS_P2PSLC
+                              " (MBI_X509_CID certificates) needs a CA, and "
+                              "this realm has none (PassportCACertificateFile,"
+                              " PassportCAKeyFile)");
+            w->kind = PP_TOKEN_X509;
+        }
+        else if (strcmp(w->audience, PP_ADDRESS_LEGACY) == 0) {
+            w->kind = PP_TOKEN_LEGACY;
+            w->with_secret = 1;
+        }
+        else {
+            w->kind = PP_TOKEN_COMPACT;
+            w->with_secret = is_policy(it, "MBI_KEY_OLD");
+        }
+    }
+    if (req->username == NULL || req->password == NULL)
+        return refuse(no, PP_FAULT_CLIENT, "no credentials (wsse:Security/"
+                      "wsse:UsernameToken with Username and Password)");
+    plan->signin = pp_signin_normalize(p, req->username);
+    plan->password = req->password;
+    if (plan->signin == NULL || *req->password == '\0'
+        || strlen(req->password) > PP_P14_MAX_PWD)
+        return refuse(no, PP_FAULT_AUTH, "malformed user name or password");
+    return 1;
+}
+
+static void add_note(apr_pool_t *p, pp_rst_tokens_t *out,
+                     pp_note_level_t level, const char *text)
+{
+    pp_note_t *n;
+
+    if (out->notes == NULL)
+        out->notes = apr_array_make(p, 2, sizeof(pp_note_t));
+    n = apr_array_push(out->notes);
+    n->level = level;
+    n->text = text;
+}
+
+/* A certificate for p2pslc (MS-WSTEP): NULL and a refusal for a request
+ * the client got wrong, or when signing failed. */
+static const char *certificate(apr_pool_t *p, const pp_realm_t *realm,
+                               const pp_rst_item_t *it,
+                               const pp_account_t *acct, apr_int64_t now,
+                               pp_rst_tokens_t *out, pp_rst_refusal_t *no)
+{
+    pp_cert_subject_t who;
+    pp_csr_status_t st;
+    const char *cert, *why = NULL;
+
+    who.puid = acct->puid;
+    who.signin = acct->signin;
+    who.realm = realm->name;
+    who.not_before = now;
+    who.not_after = now + realm->ticket_lifetime;
+    cert = pp_x509_issue(p, realm->ca, it->supporting, &who, &st, &why);
+    if (cert != NULL) {
+        add_note(p, out, PP_NOTE_INFO, apr_psprintf(p, "PP0503: RST: "
+                 "certificate issued for '%s'",
+                 pp_log_escape(p, acct->signin)));
+        return cert;
+    }
+    if (st == PP_CSR_ISSUE_FAILED) {
+        add_note(p, out, PP_NOTE_ERROR, apr_psprintf(p, "PP0504: RST: %s",
+                                                     why));
+        refuse(no, PP_FAULT_SERVER, "Tokens could not be issued");
+    }
+    else
+        refuse(no, PP_FAULT_CLIENT, why);
+    return NULL;
+}
+
+int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
+                 const pp_rst_plan_t *plan, const pp_account_t *acct,
+                 apr_int64_t now, pp_rst_tokens_t *out, pp_rst_refusal_t *no)
+{
+    int i, g = 0, n = plan->wants->nelts;
+    const char *err = NULL;
+
+    memset(out, 0, sizeof(*out));
+    out->items = apr_array_make(p, n, sizeof(pp_rstr_item_t));
+    out->grants = apr_array_make(p, n, sizeof(pp_grant_t));
+    /* one ticket for every address but p2pslc, sealed together */
+    for (i = 0; i < n; i++) {
+        const pp_rst_want_t *w = &APR_ARRAY_IDX(plan->wants, i, pp_rst_want_t);
+
+        if (w->kind != PP_TOKEN_X509)
+            ((pp_grant_t *)apr_array_push(out->grants))->audience =
+                w->audience;
+    }
+    if (!pp_issue(p, realm, acct, now, (pp_grant_t *)out->grants->elts,
+                  out->grants->nelts, &out->expires, &err)) {
+        add_note(p, out, PP_NOTE_ERROR, apr_pstrcat(p, "PP0505: RST: ", err,
+                                                    NULL));
+        return refuse(no, PP_FAULT_SERVER, "Tokens could not be issued");
+    }
+    for (i = 0; i < n; i++) {
+        const pp_rst_want_t *w = &APR_ARRAY_IDX(plan->wants, i, pp_rst_want_t);
+        pp_rstr_item_t *o = apr_array_push(out->items);
+        const pp_grant_t *gr;
+
+        o->address = w->item->address;
+        o->by_service_name = w->item->by_service_name;
+        if (w->kind == PP_TOKEN_X509) {
+            o->x509 = 1;
+            o->token = certificate(p, realm, w->item, acct, now, out, no);
+            if (o->token == NULL)
+                return 0;
+            continue;
+        }
+        gr = &APR_ARRAY_IDX(out->grants, g++, pp_grant_t);
+        o->legacy = w->kind == PP_TOKEN_LEGACY;
+        o->token = o->legacy ? gr->ticket : gr->compact;
+        o->secret = w->with_secret ? gr->secret : NULL;
+    }
+    return 1;
+}
+
+/* psf:serverInfo's text: this server and the time. */
+static const char *server_info(apr_pool_t *p, apr_int64_t now)
+{
+    apr_time_exp_t x;
+
+    apr_time_exp_gmt(&x, apr_time_from_sec(now));
+    return apr_psprintf(p, "mod_passport %04d.%02d.%02d.%02d.%02d.%02d",
+                        x.tm_year + 1900, x.tm_mon + 1, x.tm_mday, x.tm_hour,
+                        x.tm_min, x.tm_sec);
+}
+
+const char *pp_rst_answer(apr_pool_t *p, const pp_rst_plan_t *plan,
+                          const pp_account_t *acct, apr_int64_t now,
+                          const pp_rst_tokens_t *tokens)
+{
+    pp_rstr_ctx_t c;
+
+    memset(&c, 0, sizeof(c));
+    c.dialect = plan->dialect;
+    c.puid = acct->puid;
+    c.cid = pp_account_cid(acct);
+    c.signin = acct->signin;
+    c.now = now;
+    c.expires = tokens->expires;
+    c.server_info = server_info(p, now);
+    return pp_rstr_render(p, &c, tokens->items);
+}
+
+const char *pp_rst_fault_answer(apr_pool_t *p, const pp_dialect_t *dialect,
+                                apr_int64_t now, const pp_rst_refusal_t *no)
+{
+    pp_rstr_ctx_t c;
+
+    memset(&c, 0, sizeof(c));
+    c.dialect = dialect;
+    c.now = now;
+    c.server_info = server_info(p, now);
+    return pp_rst_fault(p, &c, no->kind, no->why);
+}
