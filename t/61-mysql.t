@@ -11,7 +11,7 @@ use PassportTest qw(test_accounts rst_body rst_post check_sign_ins check_admin_r
 
 my %accounts = test_accounts();
 
-plan tests => keys(%accounts) + 7;
+plan tests => keys(%accounts) + 9;
 
 my $sock = Apache::Test::vars('t_dir') . '/var/mysql.sock';
 my $params = "host=localhost user=passport pass=pw dbname=passport sock=$sock";
@@ -31,3 +31,15 @@ ok t_cmp(sql("SELECT count(*) FROM issued_tickets WHERE audience = 'messengercle
          'MySQL: the ticket was recorded');
 
 check_admin_round_trip('MySQL', 'mysql', $params, 'myadmin@example.com', 'my-pw');
+
+# The account's own name: MariaDB's default collation ignores accents and
+# case, so "DËMO@" finds demo@; tickets then carry "demo@", the name
+# stored, not the one typed (t/conf/extra.conf.in, vhost mysql_name).
+Apache::TestRequest::module('mysql_name');
+$res = Apache::TestRequest::GET('/login2.srf',
+    Authorization => PassportTest::p14_header(signin => "d\x{c3}\x{ab}mo\@example.com", pwd => 'demo-pw'));
+ok t_cmp($res->code, 200, 'MariaDB: dëmo@ signs in as demo@ (collation)');
+Apache::TestRequest::module('default');
+my $v = Apache::TestRequest::POST('/verify', [ ticket => PassportTest::from_pp($res) // '',
+                                               audience => 'messenger.msn.com' ]);
+ok t_cmp($v->content, qr/"signin":"demo\@example\.com"/, 'and the ticket carries demo@, as stored');

@@ -5,12 +5,18 @@
 --   crypt@example.com   crypt-pw     crypt(3) SHA-512 ($6$)
 --   pbkdf2@example.com  pbkdf2-pw    pbkdf2_sha256 (Escargot)
 --   nopuid@example.com  x            PUID that is not a number
+--   Mixed.Case@Example.com mixed-pw  {SHA}; stored with capitals: the name
+--                                    tickets carry (t/16-stored-name.t)
+--   demo@example.com    demo-pw      {SHA}; found as "dëmo" by MariaDB's
+--                                    accent-insensitive collation (t/61)
 INSERT INTO passport_accounts (signin, password_hash, puid) VALUES
  ('alice@example.com', '$2y$05$2uTiNK4DvcqAFKc31pWNfuSldHs5HMxlaPelOcC2PUB5Nia8QhaxK', 81985529216486895),
  ('apr1@example.com', '$apr1$zRgWxxwA$zixGq3rXR5K8/WSpvTL0b.', 2),
  ('sha@example.com', '{SHA}O/MvdjOwOQpt8I9HBSVZugThPMw=', 3),
  ('crypt@example.com', '$6$abcdefgh$Lpde4IR2/JYkZFBmo/ADytbjUvtUivz/nS4OIiIxCIf7oMSbzT7Vm.KY.VVreop23ohq.uTfgMa4dO33g883X.', 4),
- ('pbkdf2@example.com', 'pbkdf2_sha256$1000$pepper42$5CIVCyyCUrAbDieBvgqoweqrpbuKKlVzUZT2LU5OmCg=', 5);
+ ('pbkdf2@example.com', 'pbkdf2_sha256$1000$pepper42$5CIVCyyCUrAbDieBvgqoweqrpbuKKlVzUZT2LU5OmCg=', 5),
+ ('Mixed.Case@Example.com', '{SHA}oztKcaEgzdlSQmUrWpTjQibDewM=', 6),
+ ('demo@example.com', '{SHA}srn7U9LP87q6nedPbXonzPDvGZg=', 7);
 
 -- pbkdf2@example.com has a CID of its own (0x1234); the others get one
 -- derived from their PUID.
