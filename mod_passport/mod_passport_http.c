@@ -29,22 +29,23 @@ char *pp_read_body(request_rec *r, apr_size_t limit, apr_size_t *len,
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
     apr_size_t size = BODY_START;
+    int declared = 0;
     char *buf;
     long n = 0;
 
     *len = 0;
     if (cl != NULL) {
-        apr_off_t declared;
+        apr_off_t length;
 
-        if (apr_strtoff(&declared, cl, NULL, 10) != APR_SUCCESS
-            || declared < 0) {
+        if (apr_strtoff(&length, cl, NULL, 10) != APR_SUCCESS || length < 0) {
             *why = "the Content-Length is not a number";
             r->connection->keepalive = AP_CONN_CLOSE;
             return NULL;
         }
-        if ((apr_uint64_t)declared > limit)
+        if ((apr_uint64_t)length > limit)
             return over_limit(r, limit, why);
-        size = (apr_size_t)declared;
+        size = (apr_size_t)length;
+        declared = 1;
     }
     if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK) {
         *why = "the request body could not be read";
@@ -56,17 +57,16 @@ char *pp_read_body(request_rec *r, apr_size_t limit, apr_size_t *len,
     if (ap_should_client_block(r)) {
         for (;;) {
             if (*len == size) {
-                /* full: grow, or find out whether more is coming */
-                apr_size_t bigger = size * 2 > limit + 1 ? limit + 1
-                                                         : size * 2;
+                /* a declared length is all that comes (HTTP_IN sees to
+                 * it); otherwise grow, up to one byte over the limit */
                 char *more;
 
-                if (bigger <= size)
-                    bigger = size + 1;
-                more = apr_palloc(r->pool, bigger + 1);
+                if (declared)
+                    break;
+                size = size * 2 > limit + 1 ? limit + 1 : size * 2;
+                more = apr_palloc(r->pool, size + 1);
                 memcpy(more, buf, *len);
                 buf = more;
-                size = bigger;
             }
             n = ap_get_client_block(r, buf + *len, size - *len);
             if (n <= 0)
@@ -82,6 +82,10 @@ char *pp_read_body(request_rec *r, apr_size_t limit, apr_size_t *len,
         return NULL;
     }
     buf[*len] = '\0';
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "PP0104: read a %"
+                  APR_SIZE_T_FMT "-byte body into a %" APR_SIZE_T_FMT
+                  "-byte buffer (limit %" APR_SIZE_T_FMT ")", *len, size + 1,
+                  limit);
     return buf;
 }
 

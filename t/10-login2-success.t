@@ -34,7 +34,7 @@ my ($t) = from_pp($res) =~ /^t=([^&]+)/;
 ok t_cmp($t, qr/^[A-Za-z0-9_-]{60,200}$/, "ticket is URL-safe and compact (" . length($t) . ")");
 my $auth = cookie_of($res, 'MSPAuth');
 ok t_cmp($auth // '', qr/^[A-Za-z0-9_-]{60,200}$/, 'MSPAuth cookie set');
-ok t_cmp(join("\n", $res->header('Set-Cookie')), qr/MSPAuth=[^;]+; Path=\/; Max-Age=3600; HttpOnly/,
+ok t_cmp(join("\n", $res->header('Set-Cookie')), qr/MSPAuth=[^;]+; Path=\/; Max-Age=3600; HttpOnly; SameSite=Lax$/m,
          'cookie attributes (plain HTTP: no Secure)');
 ok t_cmp(cookie_of($res, 'MSPProf'), '0123456789ABCDEF', 'MSPProf holds the PUID');
 ok $auth ne $t;   # the cookie is a login ticket, not the partner ticket

@@ -8,7 +8,7 @@ use Apache::TestRequest qw(GET POST);
 use lib 't/lib';
 use PassportTest qw(p14_header from_pp cookie_of admin);
 
-plan tests => 24;
+plan tests => 25;
 
 my $key = Apache::Test::vars('t_dir') . '/conf/keys/main.key';
 my $dalogin = Apache::Test::vars('servername') . '/login2.srf';
@@ -36,6 +36,8 @@ ok t_cmp($res->content, qr/^AUTH_TYPE=Passport1\.4$/m, 'AUTH_TYPE');
 ok t_cmp(scalar $res->header('Authentication-Info'), 'Passport1.4 tname=MSPAuth,tname=MSPProf',
          'Set Token message');
 my $cookie = cookie_of($res, 'MSPAuth');
+ok t_cmp(join("\n", $res->header('Set-Cookie')), qr/^MSPAuth=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/m,
+         "the partner's cookie: SameSite=Lax, set deliberately");
 ok t_cmp("t=$cookie&", qr/^\Q@{[ $fpp =~ m{^(t=[^&]+&)} ]}\E/, 'the cookie holds the ticket');
 
 $res = GET '/partner/env', Authorization => "Passport1.4 from-PP=$fpp", redirect_ok => 0;
