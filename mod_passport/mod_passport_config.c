@@ -32,6 +32,7 @@ void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->config_version = -1;
     c->ticket_lifetime = -1;
     c->max_body = -1;
+    c->clock_skew = -1;
     return c;
 }
 
@@ -63,6 +64,7 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(cobrand_text);
     MERGE_PTR(services);
     MERGE_NUM(max_body);
+    MERGE_NUM(clock_skew);
     MERGE_PTR(record_query);
     MERGE_PTR(ca);
     MERGE_COMPUTED(realm);
@@ -173,6 +175,9 @@ static const num_slot_t NUM_TICKET_LIFETIME = NUM_SLOT(ticket_lifetime,
     "is not a number of seconds between %d and %d");
 static const num_slot_t NUM_MAX_BODY = NUM_SLOT(max_body, PP_MIN_MAX_BODY,
     PP_MAX_MAX_BODY, "is not a number of bytes between %d and %d");
+static const num_slot_t NUM_CLOCK_SKEW = NUM_SLOT(clock_skew, 0,
+    PP_MAX_CLOCK_SKEW, "is not a number of seconds between %d and %d "
+    "(0 turns the check off)");
 
 static const char *set_number(cmd_parms *cmd, void *dc, const char *arg)
 {
@@ -435,7 +440,7 @@ const command_rec pp_cmds[] = {
                   "Co-branding text sent as cbtxt"),
     AP_INIT_ITERATE("PassportService", set_service, NULL, RSRC_CONF,
                     "Addresses RST.srf issues tokens for (repeatable); "
-                    "default every address real clients ask for"),
+                    "default any address asked for"),
     AP_INIT_TAKE1("PassportTicketRecordQuery", set_query,
                   (void *)&QUERY_RECORD, RSRC_CONF,
                   "SQL run for every issued ticket, six %s parameters"),
@@ -443,6 +448,10 @@ const command_rec pp_cmds[] = {
                   "PEM CA certificate that signs p2pslc certificates"),
     AP_INIT_TAKE1("PassportCAKeyFile", set_ca_file, (void *)1, RSRC_CONF,
                   "PEM private key of PassportCACertificateFile"),
+    AP_INIT_TAKE1("PassportClockSkew", set_number,
+                  (void *)&NUM_CLOCK_SKEW, RSRC_CONF,
+                  "Seconds a client's clock may be off, either way, in the "
+                  "times it sends; 0 turns the check off; default 86400"),
     AP_INIT_TAKE1("PassportMaxRequestBody", set_number,
                   (void *)&NUM_MAX_BODY, RSRC_CONF,
                   "Largest RST.srf request body in bytes; default 65536"),
@@ -492,9 +501,11 @@ static pp_realm_t *realm_of(apr_pool_t *p, server_rec *s,
                                                   : PP_DEFAULT_TICKET_LIFETIME;
     r->keyring = c->keyring;
     r->ca = c->ca;
-    r->sites = c->sites ? c->sites : pp_realm_default_sites();
+    r->sites = c->sites;
     r->domain_redirects = c->domain_redirects;
-    r->services = c->services ? c->services : pp_realm_default_services();
+    r->services = c->services;
+    r->clock_skew = c->clock_skew != -1 ? c->clock_skew
+                                        : PP_DEFAULT_CLOCK_SKEW;
     r->cobrand_url = c->cobrand_url;
     r->cobrand_text = c->cobrand_text;
     host = apr_pstrdup(p, s->server_hostname ? s->server_hostname : "");

@@ -29,6 +29,8 @@
 #define PP_DEFAULT_MAX_BODY       65536
 #define PP_MIN_MAX_BODY           1024
 #define PP_MAX_MAX_BODY           16777216
+#define PP_DEFAULT_CLOCK_SKEW     86400
+#define PP_MAX_CLOCK_SKEW         31536000
 
 typedef struct {
     const char *realm_name;           /* PassportRealm */
@@ -49,6 +51,7 @@ typedef struct {
     const char *cobrand_text;         /* URL-escaped */
     apr_array_header_t *services;     /* of const char *: RST addresses */
     apr_int64_t max_body;             /* -1: unset */
+    apr_int64_t clock_skew;           /* -1: unset */
     const char *record_query;         /* PassportTicketRecordQuery */
     pp_ca_t *ca;                      /* PassportCACertificateFile + KeyFile */
 

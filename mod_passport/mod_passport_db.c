@@ -99,7 +99,13 @@ static apr_dbd_prepared_t *statement(request_rec *r, const char *label,
                       "is not set for this server");
         return NULL;
     }
+    /* mod_dbd checks a pooled connection when it hands it out and, if it
+     * died (the database restarted, the backend was killed), drops it
+     * and answers NULL; the next one from the pool, or a new one, is the
+     * retry that keeps that first request from failing too */
     *dbd = acquire(r);
+    if (*dbd == NULL)
+        *dbd = acquire(r);
     if (*dbd == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0302: account "
                       "database unavailable (no mod_dbd connection; see "
@@ -111,6 +117,28 @@ static apr_dbd_prepared_t *statement(request_rec *r, const char *label,
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0303: the %s "
                       "statement is not prepared on this connection "
                       "(check it against the schema)", what);
+    return stmt;
+}
+
+/* Prepare sql on dbd's connection again, under the same label. libpq's
+ * reset of a connection that died (the database restarted, its backend
+ * was killed) reconnects without the prepared statements, while
+ * mod_dbd's list still names them: every query then fails with "does
+ * not exist". Called once after a failed query; NULL when it cannot be
+ * prepared (the connection is still dead, or the statement still there
+ * and the failure was another one). */
+static apr_dbd_prepared_t *prepare_again(request_rec *r, ap_dbd_t *dbd,
+                                         const char *sql, const char *label)
+{
+    apr_dbd_prepared_t *stmt = NULL;
+
+    if (apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle, sql, label,
+                        &stmt) != 0 || stmt == NULL)
+        return NULL;
+    apr_hash_set(dbd->prepared, label, APR_HASH_KEY_STRING, stmt);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "PP0311: prepared %s again "
+                  "on a connection that had lost it (the database "
+                  "restarted?)", label);
     return stmt;
 }
 
@@ -151,6 +179,8 @@ static void columns_of(const ap_dbd_t *dbd, apr_dbd_results_t *res, int cols,
 pp_db_status_t pp_db_find_account(request_rec *r, const pp_srv_cfg_t *c,
                                   const char *signin, pp_account_t *out)
 {
+    const char *query = c->account_query ? c->account_query
+                                         : PP_DEFAULT_ACCOUNT_QUERY;
     apr_dbd_prepared_t *stmt;
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
@@ -170,6 +200,9 @@ pp_db_status_t pp_db_find_account(request_rec *r, const pp_srv_cfg_t *c,
      * pool is cleared. */
     rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1,
                           signin, NULL);
+    if (rv != 0 && (stmt = prepare_again(r, dbd, query, c->account_label)))
+        rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt,
+                              1, signin, NULL);
     if (rv != 0 || res == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0304: account query "
                       "failed: %s", apr_dbd_error(dbd->driver, dbd->handle,
@@ -253,6 +286,12 @@ int pp_db_record(request_rec *r, const pp_srv_cfg_t *c,
         rv = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, stmt,
                              g->ticket, puid, acct->signin, g->audience,
                              until, g->secret, NULL);
+        if (rv != 0 && i == 0
+            && (stmt = prepare_again(r, dbd, c->record_query,
+                                     c->record_label)) != NULL)
+            rv = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows,
+                                 stmt, g->ticket, puid, acct->signin,
+                                 g->audience, until, g->secret, NULL);
         if (rv != 0) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0309: recording "
                           "the ticket for '%s' (%s) failed: %s",

@@ -29,32 +29,33 @@ static void no_cache(request_rec *r)
 }
 
 /* 401 with the Authentication Server Challenge. */
-static int challenge(request_rec *r, const pp_realm_t *realm, int noretry)
+static int challenge(request_rec *r, const pp_realm_t *realm, int noretry,
+                     int prompt)
 {
     no_cache(r);
     apr_table_setn(r->headers_out, "WWW-Authenticate",
-                   pp_login_challenge(r->pool, realm, noretry));
+                   pp_login_challenge(r->pool, realm, noretry, prompt));
     return pp_send(r, HTTP_UNAUTHORIZED, "text/html", "no-cache",
                    pp_login_challenge_body(r->pool, realm));
 }
 
 /* 200 Token Response: the site's ticket, recorded, and the cookies. */
-static int grant(request_rec *r, const pp_srv_cfg_t *c, const pp_site_t *site,
-                 const pp_account_t *acct)
+static int grant(request_rec *r, const pp_srv_cfg_t *c,
+                 const pp_login_decision_t *d, const pp_account_t *acct)
 {
     const pp_realm_t *realm = c->realm;
     pp_login_grant_t g;
     const char *err = NULL;
     int i;
 
-    if (!pp_login_grant(r->pool, realm, site, acct,
+    if (!pp_login_grant(r->pool, realm, d, acct,
                         apr_time_sec(r->request_time), pp_is_https(r), &g,
                         &err)) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0208: login2: %s", err);
-        return challenge(r, realm, 1);
+        return challenge(r, realm, 1, 0);
     }
     if (!pp_db_record(r, c, acct, &g.partner, 1, g.expires))
-        return challenge(r, realm, 1);
+        return challenge(r, realm, 1, 0);
     for (i = 0; i < g.ncookies; i++)
         pp_set_cookie(r, g.cookies[i].name, g.cookies[i].value,
                       g.cookie_max_age, 1);
@@ -71,6 +72,7 @@ int pp_login2_handler(request_rec *r)
     pp_login_request_t in;
     pp_login_decision_t d;
     pp_account_t acct;
+    int i;
 
     if (r->handler == NULL || strcmp(r->handler, "passport-login2") != 0)
         return DECLINED;
@@ -82,11 +84,12 @@ int pp_login2_handler(request_rec *r)
     }
     c = pp_srv_cfg(r->server);
     in.authorization = apr_table_get(r->headers_in, "Authorization");
-    in.auth_cookie = pp_cookie(r, "MSPAuth");
-    in.sec_cookie = pp_cookie(r, "MSPSec");
+    in.auth_cookie = pp_cookie(r, PP_COOKIE_AUTH);
+    in.sec_cookie = pp_cookie(r, PP_COOKIE_SEC);
     in.now = apr_time_sec(r->request_time);
     pp_login_decide(r->pool, c->realm, &in, &d);
-    PP_LOG_NOTE(r, d.note);
+    for (i = 0; i < d.nnotes; i++)
+        PP_LOG_NOTE(r, d.notes[i]);
 
     switch (d.action) {
     case PP_LOGIN_REDIRECT:
@@ -99,16 +102,17 @@ int pp_login2_handler(request_rec *r)
     case PP_LOGIN_CHECK_PASSWORD:
         switch (pp_authenticate(r, c, d.signin, d.password, &acct)) {
         case PP_AUTH_OK:
-            return grant(r, c, d.site, &acct);
+            return grant(r, c, &d, &acct);
         case PP_AUTH_FAILED:
-            return challenge(r, c->realm, 0);
+            /* the password typed was refused: ask for it again */
+            return challenge(r, c->realm, 0, 1);
         default:
             /* not the user's fault: do not prompt for the password */
-            return challenge(r, c->realm, 1);
+            return challenge(r, c->realm, 1, 0);
         }
     case PP_LOGIN_GRANT:
-        return grant(r, c, d.site, &d.account);
+        return grant(r, c, &d, &d.account);
     default:
-        return challenge(r, c->realm, d.noretry);
+        return challenge(r, c->realm, d.noretry, d.prompt);
     }
 }

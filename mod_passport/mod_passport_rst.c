@@ -29,7 +29,7 @@ static int fault(request_rec *r, int status, const pp_dialect_t *dialect,
     no.why = why;
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "PP0501: %s: %s fault: %s",
                   dialect->name, pp_rst_fault_word(kind), why);
-    return pp_send(r, status, "text/xml; charset=utf-8", "no-cache",
+    return pp_send(r, status, dialect->content_type, "no-cache",
                    pp_rst_fault_answer(r->pool, dialect,
                                        apr_time_sec(r->request_time), &no));
 }
@@ -55,6 +55,7 @@ int pp_rst_handler(request_rec *r)
     const char *why = NULL;
     apr_size_t len;
     char *body;
+    int i;
 
     if (r->handler == NULL || strcmp(r->handler, "passport-rst") != 0)
         return DECLINED;
@@ -77,8 +78,9 @@ int pp_rst_handler(request_rec *r)
     if (pp_soap_parse_rst(r->pool, body, len, &req, &why) != PP_SOAP_OK)
         return fault(r, HTTP_OK, pp_rst_dialect_guess(body, r->uri),
                      PP_FAULT_CLIENT, why);
-    if (!pp_rst_plan(r->pool, c->realm, &req, now, pp_is_https(r), &plan,
-                     &no))
+    i = pp_rst_plan(r->pool, c->realm, &req, now, pp_is_https(r), &plan, &no);
+    log_notes(r, plan.notes);
+    if (!i)
         return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
 
     switch (pp_authenticate(r, c, plan.signin, plan.password, &acct)) {
@@ -100,6 +102,6 @@ int pp_rst_handler(request_rec *r)
                       tokens.grants->nelts, tokens.expires))
         return fault(r, HTTP_OK, plan.dialect, PP_FAULT_SERVER, "Tokens "
                      "could not be issued");
-    return pp_send(r, HTTP_OK, "text/xml; charset=utf-8", "no-cache",
+    return pp_send(r, HTTP_OK, plan.dialect->content_type, "no-cache",
                    pp_rst_answer(r->pool, &plan, &acct, now, &tokens));
 }

@@ -51,8 +51,16 @@ static const char *fault(apr_pool_t *p, const pp_rstr_ctx_t *c,
         "</S:Fault></S:Envelope>", NULL);
 }
 
+static const char *refusal(apr_pool_t *p, const char *why)
+{
+    return apr_pstrcat(p, "<S:Fault><faultcode>wst:InvalidScope</faultcode>"
+                       "<faultstring>", pp_xml_escape(p, why),
+                       "</faultstring></S:Fault>", NULL);
+}
+
 const pp_dialect_t pp_dialect_rst = {
     "RST.srf",
+    "text/xml; charset=utf-8",
     NS_S,
     "http://schemas.xmlsoap.org/ws/2004/04/trust",
     NS_WSSE,
@@ -63,5 +71,6 @@ const pp_dialect_t pp_dialect_rst = {
     NULL,
     NULL,
     references,
-    fault
+    fault,
+    refusal
 };

@@ -65,9 +65,7 @@ static const char *pp_account(apr_pool_t *p, const pp_rstr_ctx_t *c)
         "<psf:credProperty Name=\"Flags\">40100643</psf:credProperty>"
         "</psf:credProperties>"
         "<psf:extProperties>"
-        "<psf:extProperty Name=\"CID\" Expiry=\"",
-        pp_iso8601(p, c->expires), "\" Domains=\"\" IgnoreRememberMe="
-        "\"false\">", cid, "</psf:extProperty>"
+        "<psf:extProperty Name=\"CID\">", cid, "</psf:extProperty>"
         "</psf:extProperties>", NULL);
 }
 
@@ -99,7 +97,9 @@ static const char *fault(apr_pool_t *p, const pp_rstr_ctx_t *c,
         reason = "Authentication Failure";
         value = reqstatus = "0x80048821";
         internal = "0x80041012";
-        text = "The entered and stored passwords do not match.\r\n";
+        /* the CR LF as character references, as the captured answers
+         * carry them (an XML parser would fold a raw CR LF to LF) */
+        text = NULL;
         break;
     case PP_FAULT_CLIENT:
         subcode = "wst:InvalidRequest";
@@ -128,13 +128,26 @@ static const char *fault(apr_pool_t *p, const pp_rstr_ctx_t *c,
         pp_xml_escape(p, reason), "</S:Text></S:Reason>"
         "<S:Detail><psf:error><psf:value>", value, "</psf:value>"
         "<psf:internalerror><psf:code>", internal, "</psf:code>"
-        "<psf:text>", pp_xml_escape(p, text), "</psf:text>"
+        "<psf:text>", text ? pp_xml_escape(p, text)
+                           : "The entered and stored passwords do not match."
+                             "&#x000D;&#x000A;", "</psf:text>"
         "</psf:internalerror></psf:error></S:Detail>"
         "</S:Fault></S:Body></S:Envelope>", NULL);
 }
 
+static const char *refusal(apr_pool_t *p, const char *why)
+{
+    return apr_pstrcat(p, "<S:Fault><S:Code><S:Value>S:Sender</S:Value>"
+                       "<S:Subcode><S:Value>wst:InvalidScope</S:Value>"
+                       "</S:Subcode></S:Code><S:Reason><S:Text xml:lang="
+                       "\"en-US\">", pp_xml_escape(p, why), "</S:Text>"
+                       "</S:Reason></S:Fault>", NULL);
+}
+
 const pp_dialect_t pp_dialect_rst2 = {
     "RST2.srf",
+    /* SOAP 1.2's own media type (RFC 3902) */
+    "application/soap+xml; charset=utf-8",
     NS_S,
     NS_WST,
     NS_WSSE,
@@ -146,5 +159,6 @@ const pp_dialect_t pp_dialect_rst2 = {
     header_lead,
     pp_account,
     references,
-    fault
+    fault,
+    refusal
 };

@@ -28,12 +28,23 @@ typedef enum {
     PP_LOGIN_GRANT               /* a good login cookie: grant at once */
 } pp_login_action_t;
 
+#define PP_LOGIN_MAX_NOTES 3
+
 typedef struct {
     pp_login_action_t action;
     int noretry;                 /* CHALLENGE: failed-noretry, no prompt */
-    pp_note_t note;
+    int prompt;                  /* CHALLENGE: failed with prompt: the
+                                    credentials sent were refused, so the
+                                    user must type them (MS-PASS 3.1.5.2);
+                                    without it a client may use cached
+                                    ones (note <8>) */
+    pp_note_t notes[PP_LOGIN_MAX_NOTES];
+    int nnotes;
     const char *location;        /* REDIRECT */
     const pp_site_t *site;       /* CHECK_PASSWORD and GRANT */
+    const char *return_url;      /* CHECK_PASSWORD and GRANT: the Token
+                                    Response's ru (the page first asked
+                                    for, on the site's own host) */
     const char *signin;          /* CHECK_PASSWORD: normalized */
     const char *password;        /* CHECK_PASSWORD */
     pp_account_t account;        /* GRANT: who the cookie names */
@@ -48,9 +59,15 @@ typedef struct {
     const char *value;
 } pp_cookie_t;
 
-/* The login server's cookies: MSPAuth (a ticket for Token Requests),
- * MSPProf (the PUID) and, over HTTPS only, MSPSec (as MSPAuth). */
+/* The login server's cookies, named as MS-PASS 4 names the
+ * authentication server's (PPAuth), so that they never collide with a
+ * partner location's MSPAuth/MSPProf on the same host: PPAuth (a ticket
+ * for Token Requests), PPProf (the PUID) and, over HTTPS only, PPSec
+ * (as PPAuth). */
 #define PP_LOGIN_MAX_COOKIES 3
+#define PP_COOKIE_AUTH "PPAuth"
+#define PP_COOKIE_PROF "PPProf"
+#define PP_COOKIE_SEC  "PPSec"
 extern const char *const pp_login_cookie_names[PP_LOGIN_MAX_COOKIES];
 
 typedef struct {
@@ -63,17 +80,18 @@ typedef struct {
     int ncookies;
 } pp_login_grant_t;
 
-/* The Token Response for acct at site: the site's ticket, the login
- * cookies, the headers. 1, or 0 and *err (sealing failed). */
+/* The Token Response for acct, as the decision says (its site and return
+ * URL): the site's ticket, the login cookies, the headers. 1, or 0 and
+ * *err (sealing failed). */
 int pp_login_grant(apr_pool_t *p, const pp_realm_t *realm,
-                   const pp_site_t *site, const pp_account_t *acct,
+                   const pp_login_decision_t *d, const pp_account_t *acct,
                    apr_int64_t now, int https, pp_login_grant_t *out,
                    const char **err);
 
 /* The Authentication Server Challenge: WWW-Authenticate's value, and the
  * short HTML body the reference sends with it. */
 const char *pp_login_challenge(apr_pool_t *p, const pp_realm_t *realm,
-                               int noretry);
+                               int noretry, int prompt);
 const char *pp_login_challenge_body(apr_pool_t *p, const pp_realm_t *realm);
 
 #endif

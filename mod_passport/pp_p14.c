@@ -97,9 +97,12 @@ int pp_p14_parse(apr_pool_t *p, const char *header, pp_p14_request_t *out,
         }
         pm->name = elem;
 
-        if (strcasecmp(pm->name, "sign-in") == 0)
+        if (strcasecmp(pm->name, "sign-in") == 0) {
+            out->credentials = 1;
             ok = take(p, &out->signin, pm->value, 1, "sign-in", err);
+        }
         else if (strcasecmp(pm->name, "pwd") == 0) {
+            out->credentials = 1;
             ok = take(p, &out->pwd, pm->value, 1, "pwd", err);
             if (ok && strlen(out->pwd) > PP_P14_MAX_PWD) {
                 *err = "password too long";
@@ -126,20 +129,25 @@ int pp_p14_parse(apr_pool_t *p, const char *header, pp_p14_request_t *out,
     return 1;
 }
 
-const char *pp_p14_success(apr_pool_t *p, const char *compact, const char *ru)
+const char *pp_p14_success(apr_pool_t *p, const char *const *tnames, int n,
+                           const char *compact, const char *ru)
 {
-    return apr_pstrcat(p, "Passport1.4 da-status=success,tname=MSPAuth,"
-                       "tname=MSPProf,tname=MSPSec,from-PP='", compact,
-                       "',ru=", ru, NULL);
+    const char *h = "Passport1.4 da-status=success";
+    int i;
+
+    for (i = 0; i < n; i++)
+        h = apr_pstrcat(p, h, ",tname=", tnames[i], NULL);
+    return apr_pstrcat(p, h, ",from-PP='", compact, "',ru=", ru, NULL);
 }
 
-const char *pp_p14_challenge(apr_pool_t *p, int noretry, const char *realm,
-                             const char *cburl, const char *cbtxt)
+const char *pp_p14_challenge(apr_pool_t *p, int noretry, int prompt,
+                             const char *realm, const char *cburl,
+                             const char *cbtxt)
 {
     return apr_pstrcat(p, "Passport1.4 da-status=",
                        noretry ? "failed-noretry" : "failed",
                        ",srealm=", realm, ",ts=-1",
-                       noretry ? "" : ",prompt",
+                       !noretry && prompt ? ",prompt" : "",
                        cburl ? ",cburl=" : "", cburl ? cburl : "",
                        cbtxt ? ",cbtxt=" : "", cbtxt ? cbtxt : "", NULL);
 }

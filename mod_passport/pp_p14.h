@@ -29,6 +29,8 @@ typedef struct {
     const char *ru;             /* URL-decoded */
     const char *id;             /* the partner site id */
     int tname;                  /* a tname= parameter was sent */
+    int credentials;            /* a sign-in or pwd parameter was seen
+                                   (set even when the parse fails) */
 } pp_p14_request_t;
 
 /* Parse "Passport1.4 name=value,name=value,...". Returns 1, or 0 with
@@ -41,14 +43,18 @@ int pp_p14_parse(apr_pool_t *p, const char *header, pp_p14_request_t *out,
 #define PP_P14_REDIRECT "Passport1.4 da-status=redir"
 #define PP_P14_LOGOUT   "Passport1.4 da-status=logout"
 
-/* Authentication-Info value of a Token Response. */
-const char *pp_p14_success(apr_pool_t *p, const char *compact,
-                           const char *ru);
+/* Authentication-Info value of a Token Response: a tname for each of the
+ * n cookies set (MS-PASS 3.3.5.1), the compact ticket, the return URL. */
+const char *pp_p14_success(apr_pool_t *p, const char *const *tnames, int n,
+                           const char *compact, const char *ru);
 
-/* WWW-Authenticate value of an Authentication Server Challenge.
- * cburl and cbtxt (already escaped) are left out when NULL. */
-const char *pp_p14_challenge(apr_pool_t *p, int noretry, const char *realm,
-                             const char *cburl, const char *cbtxt);
+/* WWW-Authenticate value of an Authentication Server Challenge: failed
+ * (with prompt, when the user must type the password again) or
+ * failed-noretry. cburl and cbtxt (already escaped) are left out when
+ * NULL. */
+const char *pp_p14_challenge(apr_pool_t *p, int noretry, int prompt,
+                             const char *realm, const char *cburl,
+                             const char *cbtxt);
 
 /* The from-PP of a First Authenticated Request ("Authorization:
  * Passport1.4 from-PP=..."), with the quotes of the Token Response

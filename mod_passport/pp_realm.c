@@ -1,36 +1,41 @@
 /*
- * pp_realm.c - the defaults of a realm that lists nothing itself.
+ * pp_realm.c - what a realm serves: its sites and its addresses.
  */
 #include "pp_realm.h"
 
-/* Every address of the references and of real clients (CLIENTS.md). */
-static const char *default_services[] = {
-    PP_ADDRESS_LEGACY, "messengerclear.live.com", "messenger.msn.com",
-    "contacts.msn.com", "messengersecure.live.com", "spaces.msn.com",
-    "spaces.live.com", "livecontacts.live.com", "storage.msn.com",
-    "storage.live.com", "sup.live.com", PP_ADDRESS_P2PSLC
-};
+#include <string.h>
+#include <strings.h>
 
-const apr_array_header_t *pp_realm_default_services(void)
+const pp_site_t *pp_realm_messenger_site(void)
 {
-    static const apr_array_header_t services = {
-        NULL, sizeof(const char *),
-        sizeof(default_services) / sizeof(default_services[0]),
-        sizeof(default_services) / sizeof(default_services[0]),
-        (char *)default_services
-    };
-
-    return &services;
-}
-
-const apr_array_header_t *pp_realm_default_sites(void)
-{
-    static pp_site_t messenger = {
+    static const pp_site_t messenger = {
         "507", "http://messenger.msn.com", "messenger.msn.com"
     };
-    static const apr_array_header_t sites = {
-        NULL, sizeof(pp_site_t), 1, 1, (char *)&messenger
-    };
 
-    return &sites;
+    return &messenger;
+}
+
+const pp_site_t *pp_realm_site(const pp_realm_t *realm, const char *id)
+{
+    int i;
+
+    if (realm->sites == NULL)
+        return pp_realm_messenger_site();
+    for (i = 0; id != NULL && i < realm->sites->nelts; i++)
+        if (strcmp(APR_ARRAY_IDX(realm->sites, i, pp_site_t).id, id) == 0)
+            return &APR_ARRAY_IDX(realm->sites, i, pp_site_t);
+    return NULL;
+}
+
+const char *pp_realm_service(const pp_realm_t *realm, const char *address)
+{
+    const apr_array_header_t *s = realm->services;
+    int i;
+
+    if (s == NULL)
+        return address;
+    for (i = 0; i < s->nelts; i++)
+        if (strcasecmp(APR_ARRAY_IDX(s, i, const char *), address) == 0)
+            return APR_ARRAY_IDX(s, i, const char *);
+    return NULL;
 }

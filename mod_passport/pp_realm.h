@@ -36,19 +36,31 @@ typedef struct {
     apr_int64_t ticket_lifetime;      /* seconds */
     const pp_keyring_t *keyring;      /* NULL: this server signs no one in */
     const pp_ca_t *ca;                /* NULL: no p2pslc certificates */
-    const apr_array_header_t *sites;  /* of pp_site_t, never empty */
+    const apr_array_header_t *sites;  /* of pp_site_t; NULL: no
+                                         PassportSite, any site id goes
+                                         (to the Messenger site) */
     const apr_array_header_t *domain_redirects; /* of pp_domain_redirect_t */
-    const apr_array_header_t *services; /* of const char *: RST addresses */
+    const apr_array_header_t *services; /* of const char *: the addresses
+                                           RST.srf issues tokens for; NULL:
+                                           any address asked for */
+    apr_int64_t clock_skew;           /* seconds a client's clock may be off
+                                         (request timestamps); 0: no check */
     const char *cobrand_url;          /* cburl, or NULL */
     const char *cobrand_text;         /* cbtxt (URL-escaped), or NULL */
     const char *partner_audience;     /* partner locations' default: the
                                          server's own name, lower case */
 } pp_realm_t;
 
-/* The addresses RST.srf serves when PassportService is not set. */
-const apr_array_header_t *pp_realm_default_services(void);
+/* The site a request is for when no PassportSite is configured:
+ * Messenger (507, http://messenger.msn.com). */
+const pp_site_t *pp_realm_messenger_site(void);
 
-/* The site list when PassportSite is not set: Messenger (507). */
-const apr_array_header_t *pp_realm_default_sites(void);
+/* A configured site by id, or NULL; with no PassportSite at all, the
+ * Messenger site for any id. */
+const pp_site_t *pp_realm_site(const pp_realm_t *realm, const char *id);
+
+/* The configured spelling of an address this realm serves
+ * (case-insensitive), the address itself when it serves any, or NULL. */
+const char *pp_realm_service(const pp_realm_t *realm, const char *address);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <apr_strings.h>
 #include <apr_time.h>
+#include <apr_lib.h>
 
 const pp_dialect_t *pp_rst_dialect_guess(const char *body, const char *path)
 {
@@ -49,9 +50,23 @@ static int refuse(pp_rst_refusal_t *no, pp_fault_t kind, const char *why)
     return 0;
 }
 
-/* A request whose wsu:Timestamp has expired, or lies in the future, is
- * refused. */
-static const char *check_timestamp(const pp_rst_req_t *req, apr_int64_t now)
+static void plan_note(apr_pool_t *p, pp_rst_plan_t *plan,
+                      pp_note_level_t level, const char *text)
+{
+    pp_note_t *n;
+
+    if (plan->notes == NULL)
+        plan->notes = apr_array_make(p, 2, sizeof(pp_note_t));
+    n = apr_array_push(plan->notes);
+    n->level = level;
+    n->text = text;
+}
+
+/* The client's clock may be off by the realm's clock skew either way;
+ * 0 turns the check off. A request whose wsu:Timestamp has expired, or
+ * lies in the future, beyond that is refused. */
+static const char *check_timestamp(const pp_realm_t *realm,
+                                   const pp_rst_req_t *req, apr_int64_t now)
 {
     apr_int64_t created, expires;
 
@@ -61,28 +76,91 @@ static const char *check_timestamp(const pp_rst_req_t *req, apr_int64_t now)
     expires = pp_iso8601_parse(req->ts_expires);
     if (created < 0 || expires < 0)
         return "the wsu:Timestamp is not two ISO 8601 UTC times";
-    if (expires + PP_RST_TIMESTAMP_SKEW < now)
-        return "the request's wsu:Timestamp has expired";
-    if (created - PP_RST_TIMESTAMP_SKEW > now)
-        return "the request's wsu:Timestamp is in the future";
+    if (realm->clock_skew == 0)
+        return NULL;
+    if (expires + realm->clock_skew < now)
+        return "the request's wsu:Timestamp has expired (PassportClockSkew)";
+    if (created - realm->clock_skew > now)
+        return "the request's wsu:Timestamp is in the future "
+               "(PassportClockSkew)";
     return NULL;
 }
 
-/* The configured address a request names (case-insensitively), or NULL. */
-static const char *served(const pp_realm_t *realm, const char *address)
-{
-    const apr_array_header_t *s = realm->services;
-    int i;
-
-    for (i = 0; i < s->nelts; i++)
-        if (strcasecmp(APR_ARRAY_IDX(s, i, const char *), address) == 0)
-            return APR_ARRAY_IDX(s, i, const char *);
-    return NULL;
-}
-
+/* Policy names are compared in any case: MBI_KEY_OLD, mbi_key_old. */
 static int is_policy(const pp_rst_item_t *it, const char *policy)
 {
-    return it->policy != NULL && strcmp(it->policy, policy) == 0;
+    return it->policy != NULL && strcasecmp(it->policy, policy) == 0;
+}
+
+/* The policies of the references and of real clients; "?..." carries
+ * Passport 1.4-style parameters (MSNP12-14's messenger.msn.com). */
+static int known_policy(const char *policy)
+{
+    static const char *const known[] = {
+        "MBI", "MBI_SSL", "MBI_KEY_OLD", "MBI_KEY", "MBI_X509_CID", NULL
+    };
+    int i;
+
+    if (policy == NULL || *policy == '?')
+        return 1;
+    for (i = 0; known[i]; i++)
+        if (strcasecmp(policy, known[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The site id= of a "?..." policy, or NULL. */
+static const char *policy_site_id(apr_pool_t *p, const char *policy)
+{
+    const char *s;
+
+    if (policy == NULL || *policy != '?')
+        return NULL;
+    for (s = policy + 1; *s; ) {
+        apr_size_t n = strcspn(s, "&,");
+
+        if (n > 3 && strncasecmp(s, "id=", 3) == 0)
+            return apr_pstrmemdup(p, s + 3, n - 3);
+        s += n;
+        if (*s)
+            s++;
+    }
+    return NULL;
+}
+
+/* With sites configured, a Passport 1.4-style policy's id= must be one
+ * of them, as at login2.srf. */
+static const char *check_site(apr_pool_t *p, const pp_realm_t *realm,
+                              const pp_rst_item_t *it, pp_rst_plan_t *plan)
+{
+    const char *id = policy_site_id(p, it->policy);
+
+    if (realm->sites == NULL || id == NULL || pp_realm_site(realm, id))
+        return NULL;
+    plan_note(p, plan, PP_NOTE_NOTICE, apr_psprintf(p, "PP0506: RST: no "
+              "PassportSite for site id %s (address %s); to serve it, add "
+              "\"PassportSite %s RETURN-URL\"", pp_log_escape(p, id),
+              pp_log_escape(p, it->address), pp_log_escape(p, id)));
+    return apr_psprintf(p, "site id %s is not a PassportSite of this realm",
+                        id);
+}
+
+/* The audience of a served address, or NULL when the realm lists its
+ * addresses and this is not one of them. */
+static const char *audience_of(apr_pool_t *p, const pp_realm_t *realm,
+                               const char *address)
+{
+    char *a, *s;
+
+    if (strcasecmp(address, PP_ADDRESS_LEGACY) == 0)
+        return realm->services ? pp_realm_service(realm, address)
+                               : PP_ADDRESS_LEGACY;
+    if (realm->services)
+        return pp_realm_service(realm, address);
+    a = apr_pstrdup(p, address);
+    for (s = a; *s; s++)
+        *s = (char)apr_tolower(*s);
+    return a;
 }
 
 int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
@@ -94,7 +172,7 @@ int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
 
     memset(plan, 0, sizeof(*plan));
     plan->dialect = pp_rst_dialect_of(req);
-    if ((why = check_timestamp(req, now)) != NULL)
+    if ((why = check_timestamp(realm, req, now)) != NULL)
         return refuse(no, PP_FAULT_CLIENT, why);
     plan->wants = apr_array_make(p, req->items->nelts, sizeof(pp_rst_want_t));
     for (i = 0; i < req->items->nelts; i++) {
@@ -102,29 +180,46 @@ int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
         pp_rst_want_t *w = apr_array_push(plan->wants);
 
         w->item = it;
-        if ((w->audience = served(realm, it->address)) == NULL)
-            return refuse(no, PP_FAULT_CLIENT, apr_psprintf(p, "this realm "
-                          "does not serve '%s' (PassportService)",
-                          it->address));
+        if (!known_policy(it->policy))
+            plan_note(p, plan, PP_NOTE_INFO, apr_psprintf(p, "PP0507: RST: "
+                      "unknown policy '%s' for '%s'; issued as MBI",
+                      pp_log_escape(p, it->policy),
+                      pp_log_escape(p, it->address)));
+        if ((w->audience = audience_of(p, realm, it->address)) == NULL) {
+            /* one address the realm does not list fails no other */
+            plan_note(p, plan, PP_NOTE_INFO, apr_psprintf(p, "PP0508: RST: "
+                      "'%s' is not a PassportService of this realm; "
+                      "answered without a token",
+                      pp_log_escape(p, it->address)));
+            w->audience = it->address;
+            w->kind = PP_TOKEN_NONE;
+            continue;
+        }
+        if ((why = check_site(p, realm, it, plan)) != NULL)
+            return refuse(no, PP_FAULT_CLIENT, why);
         if (is_policy(it, "MBI_SSL") && !https)
             return refuse(no, PP_FAULT_CLIENT, apr_psprintf(p, "'%s' with "
                           "policy MBI_SSL is only issued over HTTPS",
                           it->address));
-        if (strcmp(w->audience, PP_ADDRESS_P2PSLC) == 0) {
+        if (strcasecmp(w->audience, PP_ADDRESS_P2PSLC) == 0) {
             if (realm->ca == NULL)
                 return refuse(no, PP_FAULT_CLIENT, PP_ADDRESS_P2PSLC
                               " (MBI_X509_CID certificates) needs a CA, and "
                               "this realm has none (PassportCACertificateFile,"
                               " PassportCAKeyFile)");
+            if (!https)   /* MS-WSTEP 2.1: MUST be over HTTPS */
+                return refuse(no, PP_FAULT_CLIENT, PP_ADDRESS_P2PSLC
+                              " certificates are only issued over HTTPS");
             w->kind = PP_TOKEN_X509;
         }
-        else if (strcmp(w->audience, PP_ADDRESS_LEGACY) == 0) {
+        else if (strcasecmp(w->audience, PP_ADDRESS_LEGACY) == 0) {
             w->kind = PP_TOKEN_LEGACY;
             w->with_secret = 1;
         }
         else {
             w->kind = PP_TOKEN_COMPACT;
-            w->with_secret = is_policy(it, "MBI_KEY_OLD");
+            w->with_secret = is_policy(it, "MBI_KEY_OLD")
+                          || is_policy(it, "MBI_KEY");
         }
     }
     if (req->username == NULL || req->password == NULL)
@@ -197,7 +292,7 @@ int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
     for (i = 0; i < n; i++) {
         const pp_rst_want_t *w = &APR_ARRAY_IDX(plan->wants, i, pp_rst_want_t);
 
-        if (w->kind != PP_TOKEN_X509)
+        if (w->kind == PP_TOKEN_COMPACT || w->kind == PP_TOKEN_LEGACY)
             ((pp_grant_t *)apr_array_push(out->grants))->audience =
                 w->audience;
     }
@@ -214,6 +309,11 @@ int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
 
         o->address = w->item->address;
         o->by_service_name = w->item->by_service_name;
+        if (w->kind == PP_TOKEN_NONE) {
+            o->refused = apr_psprintf(p, "this realm does not serve '%s' "
+                                      "(PassportService)", w->item->address);
+            continue;
+        }
         if (w->kind == PP_TOKEN_X509) {
             o->x509 = 1;
             o->token = certificate(p, realm, w->item, acct, now, out, no);

@@ -18,9 +18,6 @@
 #include "pp_rstr.h"
 #include "pp_note.h"
 
-/* Clock skew allowed on a request's wsu:Timestamp, seconds. */
-#define PP_RST_TIMESTAMP_SKEW 300
-
 /* The dialect of a request that did not parse (for its fault): RST2 if
  * the body names the SOAP 1.2 envelope or, with no body, if the path
  * says RST2; RST.srf otherwise. */
@@ -35,12 +32,15 @@ int pp_rst_content_type_ok(const char *content_type);
 typedef enum {
     PP_TOKEN_COMPACT,            /* t=...&p=... */
     PP_TOKEN_LEGACY,             /* http://Passport.NET/tb: EncryptedData */
-    PP_TOKEN_X509                /* p2pslc: a certificate (MS-WSTEP) */
+    PP_TOKEN_X509,               /* p2pslc: a certificate (MS-WSTEP) */
+    PP_TOKEN_NONE                /* an address PassportService does not
+                                    list: its response carries no token */
 } pp_token_kind_t;
 
 typedef struct {
     const pp_rst_item_t *item;   /* as requested */
-    const char *audience;        /* the served address, as configured */
+    const char *audience;        /* the served address: as configured, or
+                                    lower-cased when any address goes */
     pp_token_kind_t kind;
     int with_secret;             /* the answer carries the BinarySecret */
 } pp_rst_want_t;
@@ -51,6 +51,7 @@ typedef struct {
     const char *signin;          /* normalized */
     const char *password;
     apr_array_header_t *wants;   /* of pp_rst_want_t, in request order */
+    apr_array_header_t *notes;   /* of pp_note_t, or NULL */
 } pp_rst_plan_t;
 
 typedef struct {

@@ -110,6 +110,25 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
     const char *where = it->by_service_name ? "wsa:ServiceName"
                                             : "wsa:Address";
 
+    if (it->refused) {
+        /* a response without a token, in a shape the clients tolerate:
+         * AppliesTo, LifeTime and an empty RequestedSecurityToken (the
+         * ones that map responses by address need both), no Id (those
+         * that look tokens up by Id find none), and the reason as a
+         * fault of this response alone (not FailedAuthentication, which
+         * aMSN reads as a refused sign-in) */
+        return apr_pstrcat(p,
+            "<wst:RequestSecurityTokenResponse>"
+            "<wst:TokenType>urn:passport:compact</wst:TokenType>"
+            "<wsp:AppliesTo xmlns:wsa=\"", d->wsa_ns, "\"><wsa:EndpointReference>"
+            "<", where, ">", pp_xml_escape(p, it->address), "</", where, ">"
+            "</wsa:EndpointReference></wsp:AppliesTo>"
+            "<wst:", d->lifetime, "><wsu:Created>", created, "</wsu:Created>"
+            "<wsu:Expires>", created, "</wsu:Expires></wst:", d->lifetime, ">"
+            "<wst:RequestedSecurityToken><wsse:BinarySecurityToken/>"
+            "</wst:RequestedSecurityToken>", d->refusal(p, it->refused),
+            "</wst:RequestSecurityTokenResponse>", NULL);
+    }
     if (it->x509) {
         /* MS-WSTEP: the certificate as an X.509v3 BinarySecurityToken */
         id = apr_psprintf(p, "PPToken%d", n);

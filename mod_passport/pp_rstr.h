@@ -26,6 +26,8 @@ typedef struct {
     const char *token;        /* compact "t=..&p=..", the legacy cipher, or
                                  the certificate (base64 DER) */
     const char *secret;       /* BinarySecret (base64), or NULL */
+    const char *refused;      /* no token for this address: why (the
+                                 response's own fault), or NULL */
 } pp_rstr_item_t;
 
 typedef struct {
@@ -69,6 +71,7 @@ const char *pp_token_digest(apr_pool_t *p, const char *token);
 /* What differs between the dialects, and nothing else. */
 struct pp_dialect {
     const char *name;              /* for logs: "RST.srf", "RST2.srf" */
+    const char *content_type;      /* of every answer */
     const char *envelope_ns;       /* S: */
     const char *wst_ns, *wsse_ns, *wsp_ns, *wsa_ns;
     const char *lifetime;          /* "LifeTime" or "Lifetime" */
@@ -83,6 +86,9 @@ struct pp_dialect {
     /* the fault document */
     const char *(*fault)(apr_pool_t *p, const pp_rstr_ctx_t *c,
                          pp_fault_t kind, const char *detail);
+    /* the fault inside one response that carries no token (its address
+     * is not served): WS-Trust's InvalidScope */
+    const char *(*refusal)(apr_pool_t *p, const char *why);
 };
 
 /* psf:pp, shared: with_account adds PUID and the dialect's extras. */

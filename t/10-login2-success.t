@@ -10,7 +10,7 @@ use PassportTest qw(test_accounts p14_header from_pp cookie_of raw_request);
 
 my %accounts = test_accounts();
 
-plan tests => 2 * keys(%accounts) + 13;
+plan tests => 2 * keys(%accounts) + 14;
 
 for my $who (sort keys %accounts) {
     my $res = GET '/login2.srf',
@@ -25,18 +25,19 @@ my $res = GET '/login2.srf',
 ok t_cmp($res->code, 200, 'mixed-case sign-in name accepted');
 
 my $ai = $res->header('Authentication-Info');
-ok t_cmp($ai, qr/^Passport1\.4 da-status=success,tname=MSPAuth,tname=MSPProf,tname=MSPSec,from-PP='t=[^',]+&p=0123456789ABCDEF',ru=http:\/\/messenger\.msn\.com$/,
+ok t_cmp($ai, qr/^Passport1\.4 da-status=success,tname=PPAuth,tname=PPProf,from-PP='t=[^',]+&p=0123456789ABCDEF',ru=http:\/\/messenger\.msn\.com$/,
          'Authentication-Info is the Token Response');
 ok t_cmp(scalar $res->header('PassportConfig'), 'ConfigVersion=15', 'PassportConfig');
 ok t_cmp(scalar $res->header('Content-Length'), '0', 'Content-Length 0');
 ok t_cmp(scalar $res->header('Cache-Control'), 'no-cache', 'no-cache');
 my ($t) = from_pp($res) =~ /^t=([^&]+)/;
 ok t_cmp($t, qr/^[A-Za-z0-9_-]{60,200}$/, "ticket is URL-safe and compact (" . length($t) . ")");
-my $auth = cookie_of($res, 'MSPAuth');
-ok t_cmp($auth // '', qr/^[A-Za-z0-9_-]{60,200}$/, 'MSPAuth cookie set');
-ok t_cmp(join("\n", $res->header('Set-Cookie')), qr/MSPAuth=[^;]+; Path=\/; Max-Age=3600; HttpOnly; SameSite=Lax$/m,
+my $auth = cookie_of($res, 'PPAuth');
+ok t_cmp($auth // '', qr/^[A-Za-z0-9_-]{60,200}$/, 'PPAuth cookie set (MS-PASS 4: the authentication server\'s cookie)');
+ok t_cmp(join("\n", $res->header('Set-Cookie')), qr/PPAuth=[^;]+; Path=\/; Max-Age=3600; HttpOnly; SameSite=Lax$/m,
          'cookie attributes (plain HTTP: no Secure)');
-ok t_cmp(cookie_of($res, 'MSPProf'), '0123456789ABCDEF', 'MSPProf holds the PUID');
+ok t_cmp(cookie_of($res, 'PPProf'), '0123456789ABCDEF', 'PPProf holds the PUID');
+ok t_cmp(defined cookie_of($res, 'PPSec') ? 1 : 0, 0, 'no PPSec over plain HTTP, and tname does not name it (MS-PASS 3.3.5.1)');
 ok $auth ne $t;   # the cookie is a login ticket, not the partner ticket
 
 # A client recognises success by the literal status line.

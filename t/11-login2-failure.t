@@ -12,20 +12,25 @@ use PassportTest qw(p14_header error_log raw_request);
 my $CHALLENGE = 'Passport1.4 da-status=failed,srealm=Passport.Net,ts=-1,prompt,'
               . 'cburl=http://images.example/logo.gif,cbtxt=Welcome%2C%20friend';
 
+# [ name, header, prompt ]: "prompt" (the user must type the password)
+# only when credentials were sent and refused; a request that carried
+# none gets "failed" without it, so that a client may send the ones it
+# has cached (MS-PASS 3.1.5.2 and its note <8>; MS-PASS 4, step 4).
 my @bad_headers = (
-    [ 'no header', undef ],
-    [ 'empty header', '' ],
-    [ 'another scheme', 'Basic YWxpY2U6cHc=' ],
-    [ 'scheme only', 'Passport1.4' ],
-    [ 'percent at the end', 'Passport1.4 sign-in=alice%40example.com,pwd=abc%' ],
-    [ 'bad escape', 'Passport1.4 sign-in=alice%40example.com,pwd=a%zzb' ],
-    [ 'NUL escape', 'Passport1.4 sign-in=alice%40example.com,pwd=a%00b' ],
-    [ 'no pwd', 'Passport1.4 sign-in=alice%40example.com,id=507' ],
-    [ 'empty pwd', 'Passport1.4 sign-in=alice%40example.com,pwd=,id=507' ],
-    [ 'no sign-in', 'Passport1.4 pwd=x,id=507' ],
-    [ 'sign-in without @', 'Passport1.4 sign-in=alice,pwd=x,id=507' ],
-    [ 'unterminated', 'Passport1.4 sign-in=alice%40example.com,pwd' ],
-    [ 'huge', 'Passport1.4 sign-in=a%40b.c,pwd=' . ('x' x 7000) ],
+    [ 'no header', undef, 0 ],
+    [ 'empty header', '', 0 ],
+    [ 'another scheme', 'Basic YWxpY2U6cHc=', 0 ],
+    [ 'scheme only', 'Passport1.4', 0 ],
+    [ 'only partner parameters', 'Passport1.4 OrgVerb=GET,OrgURL=http%3A%2F%2Fmessenger%2Emsn%2Ecom,id=507', 0 ],
+    [ 'percent at the end', 'Passport1.4 sign-in=alice%40example.com,pwd=abc%', 1 ],
+    [ 'bad escape', 'Passport1.4 sign-in=alice%40example.com,pwd=a%zzb', 1 ],
+    [ 'NUL escape', 'Passport1.4 sign-in=alice%40example.com,pwd=a%00b', 1 ],
+    [ 'no pwd', 'Passport1.4 sign-in=alice%40example.com,id=507', 1 ],
+    [ 'empty pwd', 'Passport1.4 sign-in=alice%40example.com,pwd=,id=507', 1 ],
+    [ 'no sign-in', 'Passport1.4 pwd=x,id=507', 1 ],
+    [ 'sign-in without @', 'Passport1.4 sign-in=alice,pwd=x,id=507', 1 ],
+    [ 'unterminated', 'Passport1.4 sign-in=alice%40example.com,pwd', 1 ],
+    [ 'huge', 'Passport1.4 sign-in=a%40b.c,pwd=' . ('x' x 7000), 1 ],
 );
 
 plan tests => 7 + 3 * @bad_headers + 3;
@@ -45,13 +50,14 @@ ok t_cmp($unknown->content, $wrong->content, 'same body: no account enumeration'
 ok !defined $wrong->header('Set-Cookie');
 
 for my $case (@bad_headers) {
-    my ($name, $h) = @$case;
+    my ($name, $h, $prompt) = @$case;
     my $res = defined $h ? GET('/login2.srf', Authorization => $h)
                          : GET('/login2.srf');
     ok t_cmp($res->code, 401, "$name: 401");
     ok t_cmp(scalar $res->header('WWW-Authenticate') // '',
-             qr/^Passport1\.4 da-status=failed,srealm=Passport\.Net,ts=-1,prompt/,
-             "$name: failed with prompt");
+             $prompt ? qr/^Passport1\.4 da-status=failed,srealm=Passport\.Net,ts=-1,prompt,/
+                     : qr/^Passport1\.4 da-status=failed,srealm=Passport\.Net,ts=-1,cburl=/,
+             "$name: failed " . ($prompt ? 'with' : 'without') . ' prompt');
     ok !defined $res->header('Authentication-Info');
 }
 

@@ -28,9 +28,9 @@ ok t_cmp(verified_signin(from_pp($res), 'messenger.msn.com'), 'Mixed.Case@Exampl
          'the ticket carries the stored name, not the typed one');
 
 # the login cookie carries it too: a Token Request gets it back
-my $auth = cookie_of($res, 'MSPAuth');
+my $auth = cookie_of($res, 'PPAuth');
 Apache::TestRequest::module('stored_name');
-$res = GET '/login2.srf', Cookie => "MSPAuth=$auth",
+$res = GET '/login2.srf', Cookie => "PPAuth=$auth",
     Authorization => 'Passport1.4 tname=,OrgVerb=GET,OrgUrl=http%3A%2F%2Fmessenger%2Emsn%2Ecom,id=507';
 ok t_cmp($res->code, 200, 'token request by the cookie');
 ok t_cmp(verified_signin(from_pp($res), 'messenger.msn.com'), 'Mixed.Case@Example.com',

@@ -7,10 +7,21 @@ use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp t_write_file);
 use Apache::TestRequest ();
 use MIME::Base64 qw(encode_base64 decode_base64);
+use HTTP::Response ();
 use lib 't/lib';
-use PassportTest qw(rst_post);
+use PassportTest qw(https_request);
 
-plan tests => 39;
+plan tests => 41;
+
+# MS-WSTEP 2.1: certificates only over HTTPS. Every request here goes
+# over TLS to $vhost (p2p has a CA, tls has none); one over plain HTTP
+# is refused (at the end).
+my $vhost = 'p2p';
+sub rst_post {
+    my ($body) = @_;
+    my ($code, undef, $content) = https_request(vhost => $vhost, path => '/RST.srf', body => $body);
+    return HTTP::Response->new($code, undef, undef, $content);
+}
 
 my $t_dir = Apache::Test::vars('t_dir');
 my $tmp = "$t_dir/logs/x509";
@@ -64,7 +75,6 @@ sub cert_of {
     return "$tmp/$name.pem";
 }
 
-Apache::TestRequest::module('p2p');
 
 for my $bits (1024, 2048) {
     my $csr = make_csr("k$bits", $bits);
@@ -126,6 +136,12 @@ $res = rst_post(envelope(rst(0, 'p2pslc.messenger.msn.com', 'MBI_X509_CID', unde
 ok t_cmp((fault_of($res))[1], qr/missing or empty/, 'no wst:Supporting at all: fault');
 
 # a realm without a CA says so
-Apache::TestRequest::module('default');
+$vhost = 'tls';
 $res = rst_post(envelope(p2p(0, $csr)));
 ok t_cmp((fault_of($res))[1], qr/needs a CA, and this realm has none/, 'no CA configured: a fault that says so');
+
+# over plain HTTP: refused, nothing issued
+Apache::TestRequest::module('p2p_http');
+$res = PassportTest::rst_post(envelope(rst(0, 'http://Passport.NET/tb'), p2p(1, $csr)));
+ok t_cmp((fault_of($res))[1], qr/certificates are only issued over HTTPS/, 'p2pslc over plain HTTP: refused (MS-WSTEP 2.1)');
+ok t_cmp($res->content =~ /PPToken|BinaryDAToken/ ? 1 : 0, 0, 'and nothing issued');

@@ -21,7 +21,7 @@ my ($code, $head, $body) = https_request(path => '/RST2.srf',
     body => rst2_body('alice@example.com', 'alice-pw,1'));
 
 ok t_cmp($code, 200, 'seven-token WLM 2009 request: 200');
-ok t_cmp($head, qr{^Content-Type: text/xml; charset=utf-8\r$}mi, 'text/xml');
+ok t_cmp($head, qr{^Content-Type: application/soap\+xml; charset=utf-8\r$}mi, 'SOAP 1.2: application/soap+xml');
 ok t_cmp($head, qr{^Content-Length: ${\ length $body}\r$}m, 'Content-Length');
 ok t_cmp($body =~ />\s+</ ? 1 : 0, 0, 'no whitespace between elements');
 ok t_cmp(skeleton($body), skeleton(slurp("$t_dir/data/rst2r-wlm2009.xml")),
@@ -68,19 +68,19 @@ ok t_cmp($res->content, qr/"reason":"bad-audience"/, 'and not for another audien
 ok t_cmp($code, 200, 'wrong password: HTTP 200');
 ok t_cmp($body, qr{<psf:authstate>0x80048800</psf:authstate><psf:reqstatus>0x80048821</psf:reqstatus>},
          'authstate and reqstatus');
-ok t_cmp($body, qr{<S:Body><S:Fault><S:Code><S:Value>S:Sender</S:Value><S:Subcode><S:Value>wst:FailedAuthentication</S:Value></S:Subcode></S:Code><S:Reason><S:Text xml:lang="en-US">Authentication Failure</S:Text></S:Reason><S:Detail><psf:error><psf:value>0x80048821</psf:value><psf:internalerror><psf:code>0x80041012</psf:code><psf:text>The entered and stored passwords do not match\.\r\n</psf:text>},
+ok t_cmp($body, qr{<S:Body><S:Fault><S:Code><S:Value>S:Sender</S:Value><S:Subcode><S:Value>wst:FailedAuthentication</S:Value></S:Subcode></S:Code><S:Reason><S:Text xml:lang="en-US">Authentication Failure</S:Text></S:Reason><S:Detail><psf:error><psf:value>0x80048821</psf:value><psf:internalerror><psf:code>0x80041012</psf:code><psf:text>The entered and stored passwords do not match\.&#x000D;&#x000A;</psf:text>},
          'the authentication fault');
 my (undef, undef, $unknown) = https_request(path => '/RST2.srf', body => rst2_body('nobody@example.com', 'wrong'));
 s/ServerTime="[^"]*">[^<]*</T</ for $body, $unknown;
 ok t_cmp($unknown, $body, 'an unknown account gets the same document');
 
-my $stale = rst2_body('alice@example.com', 'alice-pw,1', now => time - 3600);
+my $stale = rst2_body('alice@example.com', 'alice-pw,1', now => time - 2 * 86400);
 ($code, undef, $body) = https_request(path => '/RST2.srf', body => $stale);
-ok t_cmp($body, qr{<S:Subcode><S:Value>wst:InvalidRequest</S:Value></S:Subcode>.*<psf:value>0x80048820</psf:value><psf:internalerror><psf:code>0x80045c01</psf:code><psf:text>Invalid STS request\. the request's wsu:Timestamp has expired</psf:text>}s,
+ok t_cmp($body, qr{<S:Subcode><S:Value>wst:InvalidRequest</S:Value></S:Subcode>.*<psf:value>0x80048820</psf:value><psf:internalerror><psf:code>0x80045c01</psf:code><psf:text>Invalid STS request\. the request's wsu:Timestamp has expired \(PassportClockSkew\)</psf:text>}s,
          'an expired request timestamp: InvalidRequest');
-my $skewed = rst2_body('alice@example.com', 'alice-pw,1', now => time + 120);
+my $skewed = rst2_body('alice@example.com', 'alice-pw,1', now => time + 10 * 3600);
 ($code, undef, $body) = https_request(path => '/RST2.srf', body => $skewed);
-ok t_cmp($body, qr/<psf:authstate>0x48803</, 'a few minutes of clock skew are allowed');
+ok t_cmp($body, qr/<psf:authstate>0x48803</, 'a clock ten hours fast is allowed (PassportClockSkew defaults to a day)');
 
 my @hostile = (
     [ 'billion laughs', '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "a"><!ENTITY b "&a;&a;">]><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>&b;</s:Body></s:Envelope>' ],
@@ -113,5 +113,5 @@ ok t_cmp($res->content, qr{<S:Envelope xmlns:S="http://www\.w3\.org/2003/05/soap
 ok t_cmp($code, 200, 'login2.srf over HTTPS');
 # the login server's cookies come back on Token Requests from any site
 # (MS-PASS 3.3.5.2): SameSite=None, which browsers take only with Secure
-ok t_cmp($head, qr{^Set-Cookie: MSPAuth=[^;]+; Path=/; Max-Age=\d+; HttpOnly; SameSite=None; Secure\r$}m, 'MSPAuth is Secure; HttpOnly; SameSite=None');
-ok t_cmp($head, qr{^Set-Cookie: MSPSec=[^;]+; Path=/; Max-Age=\d+; HttpOnly; SameSite=None; Secure\r$}m, 'MSPSec is set over HTTPS');
+ok t_cmp($head, qr{^Set-Cookie: PPAuth=[^;]+; Path=/; Max-Age=\d+; HttpOnly; SameSite=None; Secure\r$}m, 'PPAuth is Secure; HttpOnly; SameSite=None');
+ok t_cmp($head, qr{^Set-Cookie: PPSec=[^;]+; Path=/; Max-Age=\d+; HttpOnly; SameSite=None; Secure\r$}m, 'PPSec is set over HTTPS');

@@ -13,7 +13,7 @@ use Time::HiRes qw(sleep);
 use lib 't/lib';
 use PassportTest qw(p14_header rst_body rst_post error_log);
 
-plan tests => 7;
+plan tests => 8;
 
 my ($bin) = sort { $b cmp $a } glob('/usr/lib/postgresql/*/bin');
 my $sock = Apache::Test::vars('t_dir') . '/var/pgsock';
@@ -59,9 +59,20 @@ ok t_cmp($log =~ /PP040[12]: sign-in failed for 'alice/ ? 1 : 0, 0,
 ok t_cmp($got, qr{<faultcode>S:Server</faultcode>}, 'RST.srf: S:Server');
 
 # mod_dbd drops the dead connection; the next request gets a new one
+# (libpq's reset of the dead connection drops its prepared statements:
+# they are prepared again, PP0311)
 my $res = GET '/login2.srf',
     Authorization => p14_header(signin => 'alice@example.com', pwd => 'alice-pw,1');
 ok t_cmp($res->code, 200, 'recovers without restarting Apache');
 $res = GET '/login2.srf',
     Authorization => p14_header(signin => 'alice@example.com', pwd => 'wrong');
 ok t_cmp(scalar $res->header('WWW-Authenticate'), qr/da-status=failed,/, 'and a wrong password is still a wrong password');
+
+# and the connections whose backends were killed work again: every one
+# in the pool gets a turn
+my $good = 0;
+for (1 .. 6) {
+    my $r = GET '/login2.srf', Authorization => p14_header(signin => 'alice@example.com', pwd => 'alice-pw,1');
+    $good++ if $r->code == 200;
+}
+ok t_cmp($good, 6, 'every later sign-in succeeds');

@@ -94,14 +94,25 @@ int main(void)
 
     is_str(pp_url_encode(p, "Hi, you & me"), "Hi%2C%20you%20%26%20me",
            "URL encoding");
-    is_str(pp_p14_success(p, "t=T&p=P", "http://messenger.msn.com"),
-           "Passport1.4 da-status=success,tname=MSPAuth,tname=MSPProf,"
-           "tname=MSPSec,from-PP='t=T&p=P',ru=http://messenger.msn.com",
-           "Token Response");
-    is_str(pp_p14_challenge(p, 0, "Passport.Net", NULL, NULL),
+    {
+        static const char *const tnames[] = { "PPAuth", "PPProf", "PPSec" };
+
+        is_str(pp_p14_success(p, tnames, 3, "t=T&p=P",
+                              "http://messenger.msn.com"),
+               "Passport1.4 da-status=success,tname=PPAuth,tname=PPProf,"
+               "tname=PPSec,from-PP='t=T&p=P',ru=http://messenger.msn.com",
+               "Token Response: a tname per cookie set");
+        is_str(pp_p14_success(p, tnames, 0, "t=T&p=P", "http://a.example/"),
+               "Passport1.4 da-status=success,from-PP='t=T&p=P',"
+               "ru=http://a.example/", "Token Response without cookies");
+    }
+    is_str(pp_p14_challenge(p, 0, 1, "Passport.Net", NULL, NULL),
            "Passport1.4 da-status=failed,srealm=Passport.Net,ts=-1,prompt",
-           "challenge");
-    is_str(pp_p14_challenge(p, 1, "R", "http://x.example/logo.gif", "Hi%20there"),
+           "challenge with prompt");
+    is_str(pp_p14_challenge(p, 0, 0, "Passport.Net", NULL, NULL),
+           "Passport1.4 da-status=failed,srealm=Passport.Net,ts=-1",
+           "challenge without prompt (a client may use cached credentials)");
+    is_str(pp_p14_challenge(p, 1, 1, "R", "http://x.example/logo.gif", "Hi%20there"),
            "Passport1.4 da-status=failed-noretry,srealm=R,ts=-1,"
            "cburl=http://x.example/logo.gif,cbtxt=Hi%20there",
            "no-retry challenge with co-branding");

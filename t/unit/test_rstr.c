@@ -123,7 +123,8 @@ int main(void)
               "Failure</S:Text></S:Reason><S:Detail><psf:error><psf:value>"
               "0x80048821</psf:value><psf:internalerror><psf:code>0x80041012"
               "</psf:code><psf:text>The entered and stored passwords do not "
-              "match.\r\n</psf:text></psf:internalerror></psf:error></S:Detail>"
+              "match.&#x000D;&#x000A;</psf:text></psf:internalerror>"
+              "</psf:error></S:Detail>"
               "</S:Fault></S:Body>") != NULL, "RST2: authentication fault");
     ok(strstr(doc, "<psf:authstate>0x80048800</psf:authstate><psf:reqstatus>"
               "0x80048821</psf:reqstatus>") != NULL, "RST2: fault psf:pp");
