@@ -49,8 +49,12 @@ sub reports {
 
 # 1. No sanitizer report from anything in this run.
 my @reports = reports($logs, "$logs/error_log");
+# on stderr, so that prove shows them without -v (the first lines of each:
+# the error, the access and the allocation and free stacks)
 for my $r (@reports) {
-    print "# ---- $r->[0]\n", map { "# $_\n" } split /\n/, $r->[1];
+    my @l = split /\n/, $r->[1];
+    @l = (@l[0 .. 59], '...') if @l > 60;
+    print STDERR "# ---- sanitizer report $logs/$r->[0]\n", map { "# $_\n" } @l;
 }
 ok t_cmp(scalar(@reports), 0, 'no sanitizer report in t/logs ('
          . join(' ', map { $_->[0] } @reports) . ')');
