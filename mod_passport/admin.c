@@ -69,9 +69,14 @@ static void usage(FILE *f)
 {
     fprintf(f,
 "usage: passport-admin [-d DRIVER] [-p PARAMS] COMMAND [ARGS]\n"
+"       passport-admin -h | --help\n"
 "\n"
-"  -d DRIVER   APR DBD driver, as mod_dbd's DBDriver (default sqlite3)\n"
-"  -p PARAMS   as mod_dbd's DBDParams (for sqlite3: the database file)\n"
+"  -d, --driver DRIVER  APR DBD driver, as mod_dbd's DBDriver (default\n"
+"                       sqlite3; also pgsql, mysql)\n"
+"  -p, --params PARAMS  as mod_dbd's DBDParams (for sqlite3: the database\n"
+"                       file)\n"
+"  -h, --help           print this help\n"
+"Options may come before or after the command. See passport-admin(8).\n"
 "\n"
 "commands:\n"
 "  schema [--print]         create the passport_accounts table\n"

@@ -32,14 +32,43 @@ pp_ensure_packages() {
     fi
 }
 
-# Configure (once) and build the module, the core library and the tests.
+# Configure (once) and build out of the source tree, in BUILD (VPATH):
+#   pp_build TOP BUILD [CONFIGURE-ARGS...]
+# The build directory holds everything built (mod_passport.la and
+# .libs/mod_passport.so, tools/passport-admin, t/unit/test_*); the source
+# tree stays clean. A source tree configured in place (./configure run in
+# it) cannot also host VPATH builds: then BUILD must be TOP itself.
 pp_build() {
-    local top=$1
+    local top=$1 build=$2
+    shift 2
     (
         cd "$top" || exit 1
+        if [ "$build" != "$top" ] && [ -f config.status ]; then
+            echo "$top is configured in place (./configure ran there): run" \
+                 "'make distclean' in it first, so that scripts/ can build in $build" >&2
+            exit 1
+        fi
         [ -x configure ] || autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
-        [ -f Makefile ] || ./configure -q --with-apxs="$(command -v apxs || command -v apxs2)"
-        make -s >/dev/null
-        make -s check >/dev/null
+        mkdir -p "$build"
+        cd "$build" || exit 1
+        [ -f Makefile ] || "$top/configure" -q --with-apxs="$(command -v apxs || command -v apxs2)" "$@"
+        make -s -j"$(nproc)" >/dev/null
+        # the unit tests and the sanitizer canary, without running them
+        make -s -j"$(nproc)" check TESTS= >/dev/null
     )
 }
+
+# The build directory scripts/run and bench/run use: in place when the
+# tree was configured in place, else build/ (VPATH).
+pp_default_build() {
+    local top=$1
+    if [ -f "$top/config.status" ]; then echo "$top"; else echo "$top/build"; fi
+}
+
+# What a build directory holds: the module libtool made, passport-admin.
+pp_module_path() {
+    local dlname
+    dlname=$(sed -n "s/^dlname='\(.*\)'/\1/p" "$1/mod_passport.la")
+    echo "$1/.libs/${dlname:-mod_passport.so}"
+}
+pp_admin_path() { echo "$1/tools/passport-admin"; }

@@ -6,6 +6,8 @@ use warnings FATAL => 'all';
 use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp t_write_file);
 use File::Spec ();
+use lib 't/lib';
+use PassportTest ();
 
 my @bad = (
     [ 'PassportConfigVersion abc',  qr/PassportConfigVersion: 'abc' is not a non-negative integer/ ],
@@ -47,7 +49,7 @@ plan tests => 2 * @bad + 12;
 
 my $vars = Apache::Test::vars();
 my $t_dir = $vars->{t_dir};
-my $so = File::Spec->catfile($t_dir, '..', '.libs', 'mod_passport.so');
+my $so = PassportTest::module_path();
 my $inherit = File::Spec->catfile($t_dir, 'conf', 'inherit.conf');
 
 # A small but complete server config around the directive under test.

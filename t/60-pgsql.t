@@ -3,15 +3,16 @@
 use strict;
 use warnings FATAL => 'all';
 
-use Apache::Test qw(plan ok);
+use Apache::Test qw(plan ok need);
 use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest ();
 use lib 't/lib';
-use PassportTest qw(test_accounts rst_body rst_post check_sign_ins check_admin_round_trip);
+use PassportTest qw(test_accounts rst_body rst_post check_sign_ins check_admin_round_trip
+                    need_database);
 
 my %accounts = test_accounts();
 
-plan tests => keys(%accounts) + 8;
+plan tests => keys(%accounts) + 8, need(need_database('pgsql'));
 
 Apache::TestRequest::module('pg');
 check_sign_ins('PostgreSQL');

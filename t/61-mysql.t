@@ -3,15 +3,16 @@
 use strict;
 use warnings FATAL => 'all';
 
-use Apache::Test qw(plan ok);
+use Apache::Test qw(plan ok need);
 use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest ();
 use lib 't/lib';
-use PassportTest qw(test_accounts rst_body rst_post check_sign_ins check_admin_round_trip);
+use PassportTest qw(test_accounts rst_body rst_post check_sign_ins check_admin_round_trip
+                    need_database);
 
 my %accounts = test_accounts();
 
-plan tests => keys(%accounts) + 9;
+plan tests => keys(%accounts) + 9, need(need_database('mysql'));
 
 my $sock = Apache::Test::vars('t_dir') . '/var/mysql.sock';
 my $params = "host=localhost user=passport pass=pw dbname=passport sock=$sock";

@@ -6,14 +6,14 @@
 use strict;
 use warnings FATAL => 'all';
 
-use Apache::Test qw(plan ok);
+use Apache::Test qw(plan ok need);
 use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest qw(GET);
 use Time::HiRes qw(sleep);
 use lib 't/lib';
-use PassportTest qw(p14_header rst_body rst_post error_log);
+use PassportTest qw(p14_header rst_body rst_post error_log need_database);
 
-plan tests => 8;
+plan tests => 8, need(need_database('pgsql'));
 
 my ($bin) = sort { $b cmp $a } glob('/usr/lib/postgresql/*/bin');
 my $sock = Apache::Test::vars('t_dir') . '/var/pgsock';

@@ -2,6 +2,7 @@ package PassportTest;
 # Helpers shared by the mod_passport Apache::Test suite.
 use strict;
 use warnings;
+use feature 'state';
 
 use Apache::Test ();
 use Apache::TestRequest ();
@@ -110,13 +111,18 @@ sub rst_post {
         content => $body);
 }
 
+# passport-admin and mod_passport.so of the build tree t/TEST.PL was
+# given (-pp_builddir).
+sub admin_path { return Apache::Test::vars('pp_admin') }
+sub module_path { return Apache::Test::vars('pp_module') }
+
 # Run passport-admin from the build tree; (exit code, output).
 sub admin { return admin_stdin(undef, @_) }
 
 # The same, with $stdin (a password, say) on standard input.
 sub admin_stdin {
     my ($stdin, @args) = @_;
-    my $bin = Apache::Test::vars('t_dir') . '/../passport-admin';
+    my $bin = admin_path();
     my $in = '/dev/null';
     if (defined $stdin) {
         $in = Apache::Test::vars('t_logs') . '/admin.stdin';
@@ -125,8 +131,18 @@ sub admin_stdin {
         close $fh;
     }
     my $cmd = join ' ', map { my $a = $_; $a =~ s/'/'\\''/g; "'$a'" } $bin, @args;
+    # the sanitizer run's options for passport-admin (scripts/sanitizer-env)
+    local $ENV{ASAN_OPTIONS} = $ENV{PP_ADMIN_ASAN_OPTIONS} if $ENV{PP_ADMIN_ASAN_OPTIONS};
     my $out = qx{$cmd 2>&1 <'$in'};
-    return ($? >> 8, $out);
+    my $rc = $? >> 8;
+    # UBSan (linked with ASan) reports on stderr: keep such a report
+    # where t/99-sanitizer.t looks, so that it fails the run
+    if ($out =~ /^\S+:\d+:\d+: runtime error: |^==\d+==ERROR: \w+Sanitizer/m) {
+        state $n = 0;
+        my $file = Apache::Test::vars('t_logs') . "/ubsan.passport-admin.$$." . ++$n;
+        if (open my $fh, '>', $file) { print $fh "passport-admin @args\n$out"; close $fh }
+    }
+    return ($rc, $out);
 }
 
 # An HTTPS request to a named vhost, with curl (the suite's LWP may have
@@ -248,6 +264,19 @@ sub check_admin_round_trip {
     admin(@db, 'remove', $signin);
 }
 
+# For plan: skip the whole test with t/TEST.PL's reason when it did not
+# start database $db ('pgsql', 'mysql'), e.g. because it is not installed.
+sub need_database {
+    my ($db) = @_;
+    my $file = Apache::Test::vars('t_dir') . "/var/$db.skip";
+    my $why = '';
+    if (open my $fh, '<', $file) {
+        chomp($why = <$fh> // "$db unavailable");
+    }
+    return { ($why || "$db unavailable") => $why eq '' };
+}
+
+push @EXPORT_OK, qw(admin_path module_path need_database);
 push @EXPORT_OK, qw(https_request rst2_body slurp skeleton test_accounts
                     admin_stdin check_sign_ins check_admin_round_trip);
 push @EXPORT_OK, qw(p14_header url_encode from_pp cookie_of error_log

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <apr_strings.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <apr_general.h>
 #include <apr_pools.h>
@@ -49,6 +50,32 @@ static inline int tap_is_str(const char *got, const char *want,
         printf("#          got: '%s'\n#     expected: '%s'\n",
                got ? got : "(null)", want ? want : "(null)");
     return pass;
+}
+
+/* A comment line in the TAP stream (prove shows it with -v). */
+static inline void diag(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static inline void diag(const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("# ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+}
+
+/* A file of the source tree: automake's test harness exports srcdir
+ * (VPATH builds, make distcheck); run by hand or by prove, the tests
+ * run from the top of the source tree. */
+static inline const char *tap_srcpath(apr_pool_t *p, const char *rel)
+{
+    const char *srcdir = getenv("srcdir");
+
+    return apr_pstrcat(p, srcdir != NULL && *srcdir != '\0' ? srcdir : ".",
+                       "/", rel, NULL);
 }
 
 /* Start: initialise APR and hand back a pool. */
