@@ -60,7 +60,10 @@ static int des3(int enc, const unsigned char key[24], const unsigned char iv[8],
 
 static void put_le32(unsigned char *b, apr_uint32_t v)
 {
-    b[0] = v; b[1] = v >> 8; b[2] = v >> 16; b[3] = v >> 24;
+    b[0] = (unsigned char)v;
+    b[1] = (unsigned char)(v >> 8);
+    b[2] = (unsigned char)(v >> 16);
+    b[3] = (unsigned char)(v >> 24);
 }
 
 static apr_uint32_t get_le32(const unsigned char *b)

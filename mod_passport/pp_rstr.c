@@ -163,8 +163,9 @@ const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
     const pp_dialect_t *d = c->dialect;
     const char *created = pp_iso8601(p, c->now);
     const char *expires = pp_iso8601(p, c->expires);
-    struct iovec *v = apr_palloc(p, sizeof(*v) * (items->nelts + 2));
-    apr_size_t total;
+    /* nelts is an int and never negative */
+    apr_size_t n = (apr_size_t)items->nelts + 2, total;
+    struct iovec *v = apr_palloc(p, sizeof(*v) * n);
     int i;
 
     v[0].iov_base = apr_pstrcat(p,
@@ -183,7 +184,7 @@ const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
                         "</S:Body></S:Envelope>";
     for (i = 0; i < items->nelts + 2; i++)
         v[i].iov_len = strlen(v[i].iov_base);
-    return apr_pstrcatv(p, v, items->nelts + 2, &total);
+    return apr_pstrcatv(p, v, n, &total);
 }
 
 const char *pp_rst_fault(apr_pool_t *p, const pp_rstr_ctx_t *c,

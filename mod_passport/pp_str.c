@@ -117,7 +117,7 @@ apr_uint64_t pp_cid_from_puid(apr_uint64_t puid)
     unsigned char in[sizeof(label) - 1 + 8], md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     apr_uint64_t cid = 0;
-    int i;
+    size_t i;
 
     memcpy(in, label, sizeof(label) - 1);
     for (i = 0; i < 8; i++)

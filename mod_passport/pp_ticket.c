@@ -28,7 +28,10 @@ const char *pp_ticket_status_word(pp_ticket_status_t st)
 
 static void put32(unsigned char *b, apr_uint32_t v)
 {
-    b[0] = v >> 24; b[1] = v >> 16; b[2] = v >> 8; b[3] = v;
+    b[0] = (unsigned char)(v >> 24);
+    b[1] = (unsigned char)(v >> 16);
+    b[2] = (unsigned char)(v >> 8);
+    b[3] = (unsigned char)v;
 }
 
 static apr_uint32_t get32(const unsigned char *b)
