@@ -383,10 +383,15 @@ static int cmd_ticket(admin_t *a, const char *arg)
     printf("status=%s\n", pp_ticket_status_word(v.status));
     if (v.sealed) {
         printf("puid=%s\nsignin=%s\naudience=%s\nissued=%" APR_INT64_T_FMT
-               "\nexpires=%" APR_INT64_T_FMT "\nmbi-secret=%s\n",
+               "\nexpires=%" APR_INT64_T_FMT "\n",
                pp_hex16(a->pool, v.ticket.puid), v.ticket.signin,
-               v.ticket.audience, v.ticket.issued, v.ticket.expires,
-               pp_b64_encode(a->pool, v.mbi_secret, sizeof(v.mbi_secret)));
+               v.ticket.audience, v.ticket.issued, v.ticket.expires);
+        if (v.mbi_secret_ok)
+            printf("mbi-secret=%s\n", pp_b64_encode(a->pool, v.mbi_secret,
+                                                    sizeof(v.mbi_secret)));
+        else
+            fprintf(stderr, "passport-admin: the ticket's MBI secret could "
+                    "not be derived (HMAC-SHA256 failed)\n");
         if (v.mbi_checked)
             printf("mbi=%s\n", v.status == PP_TICKET_BAD_MBI ? "bad-mbi"
                                                             : "ok");

@@ -17,13 +17,19 @@
 
 #define MAX_KEY_FILE 65536
 
-static void derive(const unsigned char raw[PP_KEY_LEN], const char *label,
-                   unsigned char out[PP_KEY_LEN])
+/* 1 on success; 0 (and out wiped) if HMAC failed: a key that was not
+ * derived must never be used, least of all as zeros. */
+static int derive(const unsigned char raw[PP_KEY_LEN], const char *label,
+                  unsigned char out[PP_KEY_LEN])
 {
     unsigned int n = PP_KEY_LEN;
 
-    HMAC(EVP_sha256(), raw, PP_KEY_LEN, (const unsigned char *)label,
-         strlen(label), out, &n);
+    if (HMAC(EVP_sha256(), raw, PP_KEY_LEN, (const unsigned char *)label,
+             strlen(label), out, &n) == NULL || n != PP_KEY_LEN) {
+        OPENSSL_cleanse(out, PP_KEY_LEN);
+        return 0;
+    }
+    return 1;
 }
 
 pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
@@ -63,8 +69,12 @@ pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
         k = apr_array_push(ring->keys);
         memcpy(k->raw, raw, PP_KEY_LEN);
         OPENSSL_cleanse(raw, len);
-        derive(k->raw, "mod_passport ticket seal v1", k->seal);
-        derive(k->raw, "mod_passport mbi secret v1", k->mbi);
+        if (!derive(k->raw, "mod_passport ticket seal v1", k->seal)
+            || !derive(k->raw, "mod_passport mbi secret v1", k->mbi)) {
+            *err = apr_psprintf(p, "line %d: deriving its keys failed "
+                                "(HMAC-SHA256)", lineno);
+            return NULL;
+        }
     }
     if (ring->keys->nelts == 0) {
         *err = "no key in the file (want one base64 line of 32 bytes)";
