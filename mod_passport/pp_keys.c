@@ -32,14 +32,28 @@ static int derive(const unsigned char raw[PP_KEY_LEN], const char *label,
     return 1;
 }
 
-pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
-                               const char **err)
+void pp_keyring_wipe(pp_keyring_t *ring)
 {
-    pp_keyring_t *ring = apr_pcalloc(p, sizeof(*ring));
-    char *copy = apr_pstrdup(p, text), *line, *state = NULL;
+    if (ring == NULL || ring->keys == NULL)
+        return;
+    OPENSSL_cleanse(ring->keys->elts,
+                    (size_t)ring->keys->nalloc * sizeof(pp_key_t));
+    ring->keys->nelts = 0;
+}
+
+static apr_status_t wipe_ring(void *ring)
+{
+    pp_keyring_wipe(ring);
+    return APR_SUCCESS;
+}
+
+/* The parse proper: the ring and copy are the caller's to wipe. */
+static int parse_lines(apr_pool_t *p, pp_keyring_t *ring, char *copy,
+                       const char **err)
+{
+    char *line, *state = NULL;
     int lineno = 0;
 
-    ring->keys = apr_array_make(p, 2, sizeof(pp_key_t));
     /* split on '\n' by hand: apr_strtok would skip empty lines and
      * lose the line numbers */
     for (line = copy; line != NULL; line = state) {
@@ -60,11 +74,13 @@ pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
             continue;
         raw = pp_b64_decode(p, line, &len);
         if (raw == NULL || len != PP_KEY_LEN) {
+            if (raw != NULL)
+                OPENSSL_cleanse(raw, len);
             *err = apr_psprintf(p, "line %d: not a key (want base64 of "
                                 "exactly %d bytes%s)", lineno, PP_KEY_LEN,
                                 raw ? apr_psprintf(p, ", got %lu",
                                                    (unsigned long)len) : "");
-            return NULL;
+            return 0;
         }
         k = apr_array_push(ring->keys);
         memcpy(k->raw, raw, PP_KEY_LEN);
@@ -73,11 +89,37 @@ pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
             || !derive(k->raw, "mod_passport mbi secret v1", k->mbi)) {
             *err = apr_psprintf(p, "line %d: deriving its keys failed "
                                 "(HMAC-SHA256)", lineno);
-            return NULL;
+            return 0;
         }
     }
     if (ring->keys->nelts == 0) {
         *err = "no key in the file (want one base64 line of 32 bytes)";
+        return 0;
+    }
+    return 1;
+}
+
+pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
+                               const char **err)
+{
+    pp_keyring_t *ring = apr_pcalloc(p, sizeof(*ring));
+    apr_size_t len = strlen(text);
+    char *copy = apr_pstrmemdup(p, text, len);
+    const char *c;
+    int lines = 1, ok;
+
+    /* room for every line up front: an array that grew would leave a
+     * copy of the keys behind in the pool, out of the wipe's reach */
+    for (c = text; *c; c++)
+        if (*c == '\n')
+            lines++;
+    ring->keys = apr_array_make(p, lines, sizeof(pp_key_t));
+    /* the keys are wiped when their pool goes, wherever the ring went */
+    apr_pool_cleanup_register(p, ring, wipe_ring, apr_pool_cleanup_null);
+    ok = parse_lines(p, ring, copy, err);
+    OPENSSL_cleanse(copy, len);
+    if (!ok) {
+        pp_keyring_wipe(ring);
         return NULL;
     }
     return ring;
@@ -110,6 +152,7 @@ pp_keyring_t *pp_keyring_load(apr_pool_t *p, const char *path,
     rv = apr_file_read_full(f, buf, n, &n);
     apr_file_close(f);
     if (rv != APR_SUCCESS && rv != APR_EOF) {
+        OPENSSL_cleanse(buf, n);
         *err = apr_psprintf(p, "cannot read '%s': %s", path,
                             apr_strerror(rv, ebuf, sizeof(ebuf)));
         return NULL;

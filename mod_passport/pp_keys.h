@@ -22,9 +22,16 @@ typedef struct {
 } pp_keyring_t;
 
 /* Parse key file text. Blank lines and lines starting with '#' are
- * skipped. On error returns NULL and sets *err (names the line). */
+ * skipped. On error returns NULL and sets *err (names the line). The
+ * keys live in p and are wiped (pp_keyring_wipe) by a cleanup of p;
+ * the working copy of text is wiped before this returns (text itself
+ * is the caller's to wipe). */
 pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
                                const char **err);
+
+/* Zero every key of the ring and empty it (nothing seals or opens with
+ * it afterwards). Runs by itself when the ring's pool is cleared. */
+void pp_keyring_wipe(pp_keyring_t *ring);
 
 /* Read and parse a key file. */
 pp_keyring_t *pp_keyring_load(apr_pool_t *p, const char *path,
