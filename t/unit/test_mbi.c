@@ -28,12 +28,17 @@ int main(void)
 
     ok(pp_mbi_check(p, secret, sl, nonce, KAT_BLOB), "the vector checks");
     ok(!pp_mbi_check(p, secret, sl, "B", KAT_BLOB), "wrong nonce refused");
+    /* base64 character i holds bits 6i..6i+5 of the blob: 28 bytes of
+     * header, the iv (28-35), the hash (36-55), then the cipher */
     bad = apr_pstrdup(p, KAT_BLOB);
-    bad[70] = bad[70] == 'A' ? 'B' : 'A';
+    bad[100] = bad[100] == 'A' ? 'B' : 'A';          /* byte 75 */
     ok(!pp_mbi_check(p, secret, sl, nonce, bad), "tampered cipher refused");
     bad = apr_pstrdup(p, KAT_BLOB);
-    bad[50] = bad[50] == 'A' ? 'B' : 'A';
+    bad[50] = bad[50] == 'A' ? 'B' : 'A';            /* byte 37 */
     ok(!pp_mbi_check(p, secret, sl, nonce, bad), "tampered hash refused");
+    bad = apr_pstrdup(p, KAT_BLOB);
+    bad[40] = bad[40] == 'A' ? 'B' : 'A';            /* byte 30 */
+    ok(!pp_mbi_check(p, secret, sl, nonce, bad), "tampered iv refused");
     memset(other, 1, sizeof(other));
     ok(!pp_mbi_check(p, other, 24, nonce, KAT_BLOB), "other secret refused");
     ok(!pp_mbi_check(p, secret, sl, nonce, "HAAAAA=="), "short blob refused");

@@ -239,7 +239,7 @@ int main(void)
     pp_ca_load_cert(p, other, cp, &err);
     pp_ca_load_key(p, other, write_tmp(p, "other.key", key_pem), &err);
     ok(!pp_ca_check_pair(other, &err) && strstr(err, "does not match"),
-       "a key of another CA is refused (%s)", err);
+       "a key of another CA is refused");
     out = pp_x509_issue(p, ca, csr(p, k1024, k1024), &who, &st, &err);
     ok(!pp_ca_load_cert(p, bad, write_tmp(p, "leaf.pem", apr_psprintf(p,
        "-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n", out)),
