@@ -62,6 +62,10 @@ int main(void)
     pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, 0, pp_key_t), "ticketA", s1);
     pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, 0, pp_key_t), "ticketA", s2);
     ok(memcmp(s1, s2, 24) == 0, "secret re-derivable from the ticket");
+    /* docs/tickets.md: the first 24 bytes of HMAC-SHA256(mbi_key,
+     * ticket), computed with openssl dgst -mac HMAC from the key line */
+    is_str(pp_b64_encode(p, s1, 24), "rcy/sE+u+dNARPdJGMpZJnfJYDeQKldk",
+           "the secret as docs/tickets.md derives it (known answer)");
     pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, 0, pp_key_t), "ticketB", s2);
     ok(memcmp(s1, s2, 24) != 0, "another ticket, another secret");
     pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, 1, pp_key_t), "ticketA", s2);
