@@ -19,6 +19,7 @@
 #include <apr_dbd.h>
 #include <apr_lib.h>
 #include <apr_md5.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,44 +330,87 @@ static int cmd_schema(admin_t *a, int print)
     return 0;
 }
 
+/* The whole of a key file (at most PP_KEY_FILE_MAX bytes), NUL-ended;
+ * NULL and *err naming the file and the error. */
+static char *read_key_file(admin_t *a, const char *path, apr_size_t *len,
+                           const char **err)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    char ebuf[128], *buf = NULL;
+
+    rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, a->pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+        if (rv == APR_SUCCESS && fi.size > PP_KEY_FILE_MAX) {
+            apr_file_close(f);
+            *err = apr_psprintf(a->pool, "'%s' is too large for a key file",
+                                path);
+            return NULL;
+        }
+        if (rv == APR_SUCCESS) {
+            *len = (apr_size_t)fi.size;
+            buf = apr_palloc(a->pool, *len + 1);
+            rv = apr_file_read_full(f, buf, *len, len);
+        }
+        if (apr_file_close(f) != APR_SUCCESS && rv == APR_SUCCESS)
+            rv = APR_EGENERAL;
+    }
+    if (rv != APR_SUCCESS) {
+        if (buf != NULL)
+            OPENSSL_cleanse(buf, *len);
+        *err = apr_psprintf(a->pool, "cannot read '%s': %s", path,
+                            apr_strerror(rv, ebuf, sizeof(ebuf)));
+        return NULL;
+    }
+    buf[*len] = '\0';
+    return buf;
+}
+
+/* A new key file, or with --rotate a new first key before the old
+ * ones. Written beside the file and renamed into place: on any error
+ * the old file is untouched (pp_key_file_write). Every copy of a key is
+ * wiped before returning. */
 static int cmd_keygen(admin_t *a, const char *path)
 {
     const char *err = NULL, *line = pp_keyring_new_line(a->pool, &err);
-    const char *old = "";
-    apr_file_t *f;
-    apr_status_t rv;
+    char *old = NULL, *data;
+    apr_size_t old_len = 0, len;
+    int ok;
 
     if (line == NULL)
         return fail("%s", err);
     if (a->rotate) {
-        pp_keyring_t *ring = pp_keyring_load(a->pool, path, &err);
-        char *buf;
-        apr_size_t n;
+        pp_keyring_t *ring;
 
-        if (ring == NULL)
+        if ((old = read_key_file(a, path, &old_len, &err)) == NULL)
             return fail("%s", err);
-        if (apr_file_open(&f, path, APR_FOPEN_READ, 0, a->pool) != APR_SUCCESS)
-            return fail("cannot read '%s'", path);
-        buf = apr_pcalloc(a->pool, 65537);
-        n = 65536;
-        apr_file_read_full(f, buf, n, &n);
-        apr_file_close(f);
-        old = buf;
+        /* only a file the module would load is rotated */
+        ring = pp_keyring_parse(a->pool, old, &err);
+        if (ring == NULL) {
+            OPENSSL_cleanse(old, old_len);
+            return fail("%s", apr_psprintf(a->pool, "'%s': %s", path, err));
+        }
+        pp_keyring_wipe(ring);
+        if (old_len + strlen(line) > PP_KEY_FILE_MAX) {
+            OPENSSL_cleanse(old, old_len);
+            return fail("'%s' would grow over 64 KiB, more than the module "
+                        "loads: remove old keys first", path);
+        }
     }
     else if (access(path, F_OK) == 0)
         return fail("'%s' exists; use --rotate to add a new first key",
                     path);
-    rv = apr_file_open(&f, apr_pstrcat(a->pool, path, ".new", NULL),
-                       APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE,
-                       APR_FPROT_UREAD | APR_FPROT_UWRITE, a->pool);
-    if (rv != APR_SUCCESS)
-        return fail("cannot write '%s.new'", path);
-    apr_file_puts(line, f);
-    apr_file_puts(old, f);
-    apr_file_close(f);
-    if (apr_file_rename(apr_pstrcat(a->pool, path, ".new", NULL), path,
-                        a->pool) != APR_SUCCESS)
-        return fail("cannot rename over '%s'", path);
+    data = apr_pstrcat(a->pool, line, old ? old : "", NULL);
+    len = strlen(data);
+    ok = pp_key_file_write(a->pool, path, data, len, 0600, a->rotate, &err);
+    OPENSSL_cleanse(data, len);
+    OPENSSL_cleanse((char *)line, strlen(line));
+    if (old != NULL)
+        OPENSSL_cleanse(old, old_len);
+    if (!ok)
+        return fail("%s", err);
     printf("%s: %s\n", path, a->rotate ? "new first key added" : "written");
     return 0;
 }
@@ -388,10 +432,15 @@ static int cmd_ticket(admin_t *a, const char *arg)
     printf("status=%s\n", pp_ticket_status_word(v.status));
     if (v.sealed) {
         printf("puid=%s\nsignin=%s\naudience=%s\nissued=%" APR_INT64_T_FMT
-               "\nexpires=%" APR_INT64_T_FMT "\nmbi-secret=%s\n",
+               "\nexpires=%" APR_INT64_T_FMT "\n",
                pp_hex16(a->pool, v.ticket.puid), v.ticket.signin,
-               v.ticket.audience, v.ticket.issued, v.ticket.expires,
-               pp_b64_encode(a->pool, v.mbi_secret, sizeof(v.mbi_secret)));
+               v.ticket.audience, v.ticket.issued, v.ticket.expires);
+        if (v.mbi_secret_ok)
+            printf("mbi-secret=%s\n", pp_b64_encode(a->pool, v.mbi_secret,
+                                                    sizeof(v.mbi_secret)));
+        else
+            fprintf(stderr, "passport-admin: the ticket's MBI secret could "
+                    "not be derived (HMAC-SHA256 failed)\n");
         if (v.mbi_checked)
             printf("mbi=%s\n", v.status == PP_TICKET_BAD_MBI ? "bad-mbi"
                                                             : "ok");
@@ -454,37 +503,45 @@ static int cmd_issue(admin_t *a)
     return 0;
 }
 
-static int write_new(admin_t *a, const char *path, const char *data,
-                     apr_fileperms_t perms)
-{
-    apr_file_t *f;
-
-    if (access(path, F_OK) == 0)
-        return fail("'%s' exists; not overwriting it", path);
-    if (apr_file_open(&f, path, APR_FOPEN_WRITE | APR_FOPEN_CREATE
-                      | APR_FOPEN_EXCL, perms, a->pool) != APR_SUCCESS)
-        return fail("cannot write '%s'", path);
-    apr_file_puts(data, f);
-    apr_file_close(f);
-    return 0;
-}
-
+/* A new CA: the key (0600), then the certificate (0644), each written
+ * beside its name and moved into place only if no file has that name.
+ * If the certificate cannot be written, the key just written is
+ * removed: either both files are there, complete, or neither. */
 static int cmd_ca_create(admin_t *a, const char *cert, const char *key)
 {
     const char *err = NULL, *cert_pem, *key_pem;
     apr_int64_t days = 3650;
+    char ebuf[128];
+    apr_status_t rv;
+    int ok;
 
     if (cert == NULL || key == NULL)
         return fail("%s", "ca-create needs CERT and KEY paths");
     if (a->days && (!pp_parse_uint(a->days, 36500, &days) || days < 1))
         return fail("--days '%s' is not 1 to 36500", a->days);
+    if (access(key, F_OK) == 0)
+        return fail("'%s' exists; not overwriting it", key);
+    if (access(cert, F_OK) == 0)
+        return fail("'%s' exists; not overwriting it", cert);
     if (!pp_ca_generate(a->pool, a->cn ? a->cn : "mod_passport p2pslc CA",
                         (int)days, &cert_pem, &key_pem, &err))
         return fail("%s", err);
-    if (write_new(a, key, key_pem, APR_FPROT_UREAD | APR_FPROT_UWRITE)
-        || write_new(a, cert, cert_pem, APR_FPROT_UREAD | APR_FPROT_UWRITE
-                     | APR_FPROT_GREAD | APR_FPROT_WREAD))
-        return 1;
+    ok = pp_key_file_write(a->pool, key, key_pem, strlen(key_pem), 0600, 0,
+                           &err);
+    OPENSSL_cleanse((char *)key_pem, strlen(key_pem));
+    if (!ok)
+        return fail("%s", err);
+    if (!pp_key_file_write(a->pool, cert, cert_pem, strlen(cert_pem), 0644,
+                           0, &err)) {
+        if ((rv = apr_file_remove(key, a->pool)) != APR_SUCCESS)
+            err = apr_psprintf(a->pool, "%s; and the key '%s' written before "
+                               "it could not be removed: %s", err, key,
+                               apr_strerror(rv, ebuf, sizeof(ebuf)));
+        else
+            err = apr_psprintf(a->pool, "%s; the key '%s' written before it "
+                               "is removed again", err, key);
+        return fail("%s", err);
+    }
     printf("CA written: %s (certificate), %s (key)\n", cert, key);
     return 0;
 }

@@ -72,13 +72,15 @@ static const char *pp_account(apr_pool_t *p, const pp_rstr_ctx_t *c)
 static const char *references(apr_pool_t *p, const pp_rstr_item_t *it,
                               const char *id, const char *value_type)
 {
-    const char *ref = apr_pstrcat(p, "<wsse:SecurityTokenReference>"
-                                  "<wsse:Reference URI=\"",
-                                  pp_token_digest(p, it->token),
-                                  "\"/></wsse:SecurityTokenReference>", NULL);
+    const char *digest = pp_token_digest(p, it->token), *ref;
 
     (void)id;
     (void)value_type;
+    if (digest == NULL)
+        return NULL;
+    ref = apr_pstrcat(p, "<wsse:SecurityTokenReference><wsse:Reference "
+                      "URI=\"", digest, "\"/></wsse:SecurityTokenReference>",
+                      NULL);
     return apr_pstrcat(p, "<wst:RequestedAttachedReference>", ref,
                        "</wst:RequestedAttachedReference>"
                        "<wst:RequestedUnattachedReference>", ref,

@@ -13,9 +13,11 @@
 #include <openssl/evp.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <crypt.h>
 #include <string.h>
 
 #define PBKDF2_PREFIX "pbkdf2_sha256$"
+#define APR1_PREFIX "$apr1$"
 #define PBKDF2_NEW_ITER 600000
 #define BCRYPT_COST 10
 
@@ -51,15 +53,66 @@ static int pbkdf2_check(apr_pool_t *p, const char *pw, const char *stored)
     return ok;
 }
 
+/* A hash computed from the password against the stored one. Lengths
+ * first (no secret: every hash of a format and setting has the same
+ * length), then CRYPTO_memcmp over all of it, never strcmp. */
+static int same_hash(const char *computed, const char *stored)
+{
+    size_t n;
+
+    if (computed == NULL)
+        return 0;
+    n = strlen(computed);
+    return n == strlen(stored) && CRYPTO_memcmp(computed, stored, n) == 0;
+}
+
+/* bcrypt ($2y$, $2a$, $2b$) and crypt(3) ($6$, $5$, $1$, DES):
+ * libxcrypt's crypt_rn with the stored hash as the setting, as
+ * apr_password_validate does, but compared in constant time. NULL
+ * (a setting it does not take) never matches. */
+static int crypt_check(apr_pool_t *p, const char *pw, const char *stored)
+{
+    struct crypt_data *cd = apr_pcalloc(p, sizeof(*cd));
+    int ok = same_hash(crypt_rn(pw, stored, cd, (int)sizeof(*cd)), stored);
+
+    OPENSSL_cleanse(cd, sizeof(*cd));
+    return ok;
+}
+
+/* $apr1$SALT$HASH: APR's own MD5 crypt, the stored hash as the salt. */
+static int apr1_check(const char *pw, const char *stored)
+{
+    char out[128];
+    int ok = apr_md5_encode(pw, stored, out, sizeof(out)) == APR_SUCCESS
+             && same_hash(out, stored);
+
+    OPENSSL_cleanse(out, sizeof(out));
+    return ok;
+}
+
+/* {SHA}B64: base64 of SHA-1, as htpasswd -s writes it. */
+static int sha1_check(const char *pw, const char *stored)
+{
+    char out[APR_SHA1PW_IDLEN + 32];
+    int ok;
+
+    apr_sha1_base64(pw, (int)strlen(pw), out);
+    ok = same_hash(out, stored);
+    OPENSSL_cleanse(out, sizeof(out));
+    return ok;
+}
+
 int pp_password_check(apr_pool_t *p, const char *password, const char *stored)
 {
     if (password == NULL || stored == NULL || *stored == '\0')
         return 0;
     if (strncmp(stored, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) == 0)
         return pbkdf2_check(p, password, stored);
-    /* bcrypt, $apr1$, {SHA}, crypt(3); constant-time inside APR for
-     * the formats it computes itself */
-    return apr_password_validate(password, stored) == APR_SUCCESS;
+    if (strncmp(stored, APR1_PREFIX, strlen(APR1_PREFIX)) == 0)
+        return apr1_check(password, stored);
+    if (strncmp(stored, APR_SHA1PW_ID, APR_SHA1PW_IDLEN) == 0)
+        return sha1_check(password, stored);
+    return crypt_check(p, password, stored);
 }
 
 const char *pp_password_hash(apr_pool_t *p, const char *password,

@@ -1,9 +1,12 @@
 /*
  * pp_hash.h - stored password hashes. Apache-free.
  *
- * Accepted: everything apr_password_validate() knows (bcrypt "$2y$",
- * "$apr1$", "{SHA}", crypt(3)), plus "pbkdf2_sha256$ITER$SALT$B64HASH"
- * as Django and Escargot store it.
+ * Accepted: the formats apr_password_validate() knows (bcrypt "$2y$",
+ * "$2a$", "$2b$", "$apr1$", "{SHA}", crypt(3): "$6$", "$5$", "$1$", DES),
+ * plus "pbkdf2_sha256$ITER$SALT$B64HASH" as Django and Escargot store
+ * it. Each is computed here from the password, with the stored string
+ * as its setting, and compared with CRYPTO_memcmp over the whole string
+ * (apr_password_validate compares with strcmp).
  */
 #ifndef PP_HASH_H
 #define PP_HASH_H

@@ -2,8 +2,12 @@
  * pp_keys.c - loads PassportKeyFile and derives the per-purpose keys:
  *   seal = HMAC-SHA256(raw, "mod_passport ticket seal v1")
  *   mbi  = HMAC-SHA256(raw, "mod_passport mbi secret v1")
- * (docs/tickets.md documents both derivations).
+ * (docs/tickets.md documents both derivations); and writes key files
+ * so that a failure never leaves a partial one.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE                 /* renameat2, RENAME_NOREPLACE */
+#endif
 #include "pp_keys.h"
 #include "pp_b64.h"
 
@@ -14,26 +18,51 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#define MAX_KEY_FILE 65536
+#define MAX_KEY_FILE PP_KEY_FILE_MAX
 
-static void derive(const unsigned char raw[PP_KEY_LEN], const char *label,
-                   unsigned char out[PP_KEY_LEN])
+/* 1 on success; 0 (and out wiped) if HMAC failed: a key that was not
+ * derived must never be used, least of all as zeros. */
+static int derive(const unsigned char raw[PP_KEY_LEN], const char *label,
+                  unsigned char out[PP_KEY_LEN])
 {
     unsigned int n = PP_KEY_LEN;
 
-    HMAC(EVP_sha256(), raw, PP_KEY_LEN, (const unsigned char *)label,
-         strlen(label), out, &n);
+    if (HMAC(EVP_sha256(), raw, PP_KEY_LEN, (const unsigned char *)label,
+             strlen(label), out, &n) == NULL || n != PP_KEY_LEN) {
+        OPENSSL_cleanse(out, PP_KEY_LEN);
+        return 0;
+    }
+    return 1;
 }
 
-pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
-                               const char **err)
+void pp_keyring_wipe(pp_keyring_t *ring)
 {
-    pp_keyring_t *ring = apr_pcalloc(p, sizeof(*ring));
-    char *copy = apr_pstrdup(p, text), *line, *state = NULL;
+    if (ring == NULL || ring->keys == NULL)
+        return;
+    OPENSSL_cleanse(ring->keys->elts,
+                    (size_t)ring->keys->nalloc * sizeof(pp_key_t));
+    ring->keys->nelts = 0;
+}
+
+static apr_status_t wipe_ring(void *ring)
+{
+    pp_keyring_wipe(ring);
+    return APR_SUCCESS;
+}
+
+/* The parse proper: the ring and copy are the caller's to wipe. */
+static int parse_lines(apr_pool_t *p, pp_keyring_t *ring, char *copy,
+                       const char **err)
+{
+    char *line, *state = NULL;
     int lineno = 0;
 
-    ring->keys = apr_array_make(p, 2, sizeof(pp_key_t));
     /* split on '\n' by hand: apr_strtok would skip empty lines and
      * lose the line numbers */
     for (line = copy; line != NULL; line = state) {
@@ -54,20 +83,52 @@ pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
             continue;
         raw = pp_b64_decode(p, line, &len);
         if (raw == NULL || len != PP_KEY_LEN) {
+            if (raw != NULL)
+                OPENSSL_cleanse(raw, len);
             *err = apr_psprintf(p, "line %d: not a key (want base64 of "
                                 "exactly %d bytes%s)", lineno, PP_KEY_LEN,
                                 raw ? apr_psprintf(p, ", got %lu",
                                                    (unsigned long)len) : "");
-            return NULL;
+            return 0;
         }
         k = apr_array_push(ring->keys);
         memcpy(k->raw, raw, PP_KEY_LEN);
         OPENSSL_cleanse(raw, len);
-        derive(k->raw, "mod_passport ticket seal v1", k->seal);
-        derive(k->raw, "mod_passport mbi secret v1", k->mbi);
+        if (!derive(k->raw, "mod_passport ticket seal v1", k->seal)
+            || !derive(k->raw, "mod_passport mbi secret v1", k->mbi)) {
+            *err = apr_psprintf(p, "line %d: deriving its keys failed "
+                                "(HMAC-SHA256)", lineno);
+            return 0;
+        }
     }
     if (ring->keys->nelts == 0) {
         *err = "no key in the file (want one base64 line of 32 bytes)";
+        return 0;
+    }
+    return 1;
+}
+
+pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
+                               const char **err)
+{
+    pp_keyring_t *ring = apr_pcalloc(p, sizeof(*ring));
+    apr_size_t len = strlen(text);
+    char *copy = apr_pstrmemdup(p, text, len);
+    const char *c;
+    int lines = 1, ok;
+
+    /* room for every line up front: an array that grew would leave a
+     * copy of the keys behind in the pool, out of the wipe's reach */
+    for (c = text; *c; c++)
+        if (*c == '\n')
+            lines++;
+    ring->keys = apr_array_make(p, lines, sizeof(pp_key_t));
+    /* the keys are wiped when their pool goes, wherever the ring went */
+    apr_pool_cleanup_register(p, ring, wipe_ring, apr_pool_cleanup_null);
+    ok = parse_lines(p, ring, copy, err);
+    OPENSSL_cleanse(copy, len);
+    if (!ok) {
+        pp_keyring_wipe(ring);
         return NULL;
     }
     return ring;
@@ -100,6 +161,7 @@ pp_keyring_t *pp_keyring_load(apr_pool_t *p, const char *path,
     rv = apr_file_read_full(f, buf, n, &n);
     apr_file_close(f);
     if (rv != APR_SUCCESS && rv != APR_EOF) {
+        OPENSSL_cleanse(buf, n);
         *err = apr_psprintf(p, "cannot read '%s': %s", path,
                             apr_strerror(rv, ebuf, sizeof(ebuf)));
         return NULL;
@@ -127,4 +189,117 @@ const char *pp_keyring_new_line(apr_pool_t *p, const char **err)
     line = apr_pstrcat(p, pp_b64_encode(p, raw, sizeof(raw)), "\n", NULL);
     OPENSSL_cleanse(raw, sizeof(raw));
     return line;
+}
+
+/* ---- writing key files ------------------------------------------------ */
+
+static const char *os_error(apr_pool_t *p, int e)
+{
+    char buf[256];
+
+    return apr_pstrdup(p, apr_strerror(APR_FROM_OS_ERROR(e), buf,
+                                       sizeof(buf)));
+}
+
+/* Move tmp to path unless path exists. */
+static int publish_new(const char *tmp, const char *path)
+{
+#ifdef RENAME_NOREPLACE
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return 1;
+    if (errno != EINVAL && errno != ENOSYS)
+        return 0;
+#endif
+    /* a file system without RENAME_NOREPLACE: check, then rename (only
+     * a file created in between would be replaced) */
+    if (access(path, F_OK) == 0) {
+        errno = EEXIST;
+        return 0;
+    }
+    return rename(tmp, path) == 0;
+}
+
+/* After the rename, for the new name to survive a power cut. Best
+ * effort, and not reported: by now the file is complete and in place,
+ * and not every file system syncs a directory. */
+static void sync_dir(apr_pool_t *p, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dir = slash == NULL ? "."
+                    : slash == path ? "/"
+                    : apr_pstrmemdup(p, path, (apr_size_t)(slash - path));
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd >= 0) {
+        (void)fsync(fd);            /* nothing to undo: see above */
+        (void)close(fd);
+    }
+}
+
+int pp_key_file_write(apr_pool_t *p, const char *path, const char *data,
+                      apr_size_t len, unsigned int mode, int replace,
+                      const char **err)
+{
+    char *tmp = apr_pstrcat(p, path, ".XXXXXX", NULL);
+    const char *step, *unchanged;
+    apr_size_t done = 0;
+    int fd, e;
+
+    unchanged = apr_psprintf(p, replace ? "'%s' is unchanged"
+                                        : "'%s' was not created", path);
+    fd = mkstemp(tmp);              /* in path's directory, mode 0600 */
+    if (fd < 0) {
+        *err = apr_psprintf(p, "cannot write '%s': cannot create a "
+                            "temporary file beside it: %s; %s", path,
+                            os_error(p, errno), unchanged);
+        return 0;
+    }
+    step = "setting the mode of";
+    if (fchmod(fd, (mode_t)mode) != 0)
+        goto fail;
+    step = "writing";
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;        /* no progress and no reason */
+            goto fail;
+        }
+        done += (apr_size_t)n;
+    }
+    step = "syncing";
+    if (fsync(fd) != 0)
+        goto fail;
+    step = "closing";
+    e = close(fd);
+    fd = -1;
+    if (e != 0)
+        goto fail;
+    step = "moving into place";
+    if (replace ? rename(tmp, path) != 0 : !publish_new(tmp, path)) {
+        e = errno;
+        if (e == EEXIST)
+            unchanged = apr_psprintf(p, "'%s' exists and is left as it was",
+                                     path);
+        errno = e;
+        goto fail;
+    }
+    sync_dir(p, path);
+    return 1;
+
+fail:
+    e = errno;
+    if (fd >= 0)
+        (void)close(fd);            /* the file is removed anyway */
+    if (unlink(tmp) != 0)
+        unchanged = apr_psprintf(p, "%s; the temporary file could not be "
+                                 "removed either: %s", unchanged,
+                                 os_error(p, errno));
+    *err = apr_psprintf(p, "cannot write '%s': %s the temporary file '%s' "
+                        "failed: %s; %s", path, step, tmp, os_error(p, e),
+                        unchanged);
+    return 0;
 }

@@ -10,6 +10,7 @@
 #include <apr_tables.h>
 
 #define PP_KEY_LEN 32
+#define PP_KEY_FILE_MAX 65536       /* a bigger key file is refused */
 
 typedef struct {
     unsigned char raw[PP_KEY_LEN];   /* as in the file */
@@ -22,9 +23,16 @@ typedef struct {
 } pp_keyring_t;
 
 /* Parse key file text. Blank lines and lines starting with '#' are
- * skipped. On error returns NULL and sets *err (names the line). */
+ * skipped. On error returns NULL and sets *err (names the line). The
+ * keys live in p and are wiped (pp_keyring_wipe) by a cleanup of p;
+ * the working copy of text is wiped before this returns (text itself
+ * is the caller's to wipe). */
 pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
                                const char **err);
+
+/* Zero every key of the ring and empty it (nothing seals or opens with
+ * it afterwards). Runs by itself when the ring's pool is cleared. */
+void pp_keyring_wipe(pp_keyring_t *ring);
 
 /* Read and parse a key file. */
 pp_keyring_t *pp_keyring_load(apr_pool_t *p, const char *path,
@@ -32,5 +40,17 @@ pp_keyring_t *pp_keyring_load(apr_pool_t *p, const char *path,
 
 /* One new key line (base64 of 32 random bytes, with a newline). */
 const char *pp_keyring_new_line(apr_pool_t *p, const char **err);
+
+/* Write len bytes of data to path so that path is either as it was or
+ * complete: a temporary file beside it (same directory, so the rename
+ * stays on one file system), mode as given, every write checked, fsync,
+ * close, then a rename over path (replace) or to path if it does not
+ * exist (!replace: an existing path is never touched). On any failure:
+ * 0, path untouched, the temporary file removed, and *err naming the
+ * file, the step and the system's error. For key files, CA keys and
+ * certificates (passport-admin). */
+int pp_key_file_write(apr_pool_t *p, const char *path, const char *data,
+                      apr_size_t len, unsigned int mode, int replace,
+                      const char **err);
 
 #endif

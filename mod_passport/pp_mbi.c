@@ -8,36 +8,59 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
+#include <limits.h>
 #include <string.h>
 
 #define HASH_MAGIC "WS-SecureConversationSESSION KEY HASH"
 #define ENC_MAGIC  "WS-SecureConversationSESSION KEY ENCRYPTION"
 #define MAX_NONCE  256
 
-static void hmac_sha1(const unsigned char *k, apr_size_t kl,
-                      const unsigned char *m, apr_size_t ml,
-                      unsigned char out[20])
+#define MAX_MAGIC  64
+
+/* 1 on success, 0 if HMAC failed (out is then not to be used). */
+static int hmac_sha1(const unsigned char *k, apr_size_t kl,
+                     const unsigned char *m, apr_size_t ml,
+                     unsigned char out[20])
 {
     unsigned int n = 20;
 
-    HMAC(EVP_sha1(), k, (int)kl, m, ml, out, &n);
+    return kl <= INT_MAX
+        && HMAC(EVP_sha1(), k, (int)kl, m, ml, out, &n) != NULL && n == 20;
 }
 
-void pp_mbi_derive(const unsigned char *key, apr_size_t keylen,
-                   const char *magic, unsigned char out[24])
+int pp_mbi_derive(const unsigned char *key, apr_size_t keylen,
+                  const char *magic, unsigned char out[24])
 {
     apr_size_t ml = strlen(magic);
-    unsigned char h1[20], h2[20], h3[20], h4[20], buf[20 + 64];
+    unsigned char h1[20], h2[20], h3[20], h4[20], buf[20 + MAX_MAGIC];
+    int ok;
 
-    hmac_sha1(key, keylen, (const unsigned char *)magic, ml, h1);
-    memcpy(buf, h1, 20);
+    if (ml > MAX_MAGIC)
+        return 0;
     memcpy(buf + 20, magic, ml);
-    hmac_sha1(key, keylen, buf, 20 + ml, h2);
-    hmac_sha1(key, keylen, h1, 20, h3);
-    memcpy(buf, h3, 20);
-    hmac_sha1(key, keylen, buf, 20 + ml, h4);
-    memcpy(out, h2, 20);
-    memcpy(out + 20, h4, 4);
+    ok = hmac_sha1(key, keylen, (const unsigned char *)magic, ml, h1);
+    if (ok) {
+        memcpy(buf, h1, 20);
+        ok = hmac_sha1(key, keylen, buf, 20 + ml, h2)
+            && hmac_sha1(key, keylen, h1, 20, h3);
+    }
+    if (ok) {
+        memcpy(buf, h3, 20);
+        ok = hmac_sha1(key, keylen, buf, 20 + ml, h4);
+    }
+    if (ok) {
+        memcpy(out, h2, 20);
+        memcpy(out + 20, h4, 4);
+    }
+    else
+        OPENSSL_cleanse(out, 24);
+    /* every intermediate is key material */
+    OPENSSL_cleanse(h1, sizeof(h1));
+    OPENSSL_cleanse(h2, sizeof(h2));
+    OPENSSL_cleanse(h3, sizeof(h3));
+    OPENSSL_cleanse(h4, sizeof(h4));
+    OPENSSL_cleanse(buf, sizeof(buf));
+    return ok;
 }
 
 /* 3DES-EDE-CBC without padding (the input is a multiple of 8). */
@@ -60,7 +83,10 @@ static int des3(int enc, const unsigned char key[24], const unsigned char iv[8],
 
 static void put_le32(unsigned char *b, apr_uint32_t v)
 {
-    b[0] = v; b[1] = v >> 8; b[2] = v >> 16; b[3] = v >> 24;
+    b[0] = (unsigned char)v;
+    b[1] = (unsigned char)(v >> 8);
+    b[2] = (unsigned char)(v >> 16);
+    b[3] = (unsigned char)(v >> 24);
 }
 
 static apr_uint32_t get_le32(const unsigned char *b)
@@ -77,14 +103,12 @@ const char *pp_mbi_blob(apr_pool_t *p, const unsigned char *secret,
     unsigned char plain[MAX_NONCE + 80], *blob;
     apr_size_t nl = strlen(nonce), pl;
     static const apr_uint32_t head[7] = { 28, 1, 0x6603, 0x8004, 8, 20, 0 };
+    const char *out = NULL;
     int i;
 
+    /* everything that can be refused is refused before a key exists */
     if (nl == 0 || nl > MAX_NONCE)
         return NULL;
-    pp_mbi_derive(secret, secret_len, HASH_MAGIC, key2);
-    pp_mbi_derive(secret, secret_len, ENC_MAGIC, key3);
-    hmac_sha1(key2, 24, (const unsigned char *)nonce, nl, hash);
-
     memcpy(plain, nonce, nl);
     if (amsn_padding) {
         /* PKCS#5 to a multiple of 8, and at least 72 bytes */
@@ -101,22 +125,28 @@ const char *pp_mbi_blob(apr_pool_t *p, const unsigned char *secret,
     }
     if (pl % 8 != 0)
         return NULL;
-
     if (iv_in)
         memcpy(iv, iv_in, 8);
     else if (RAND_bytes(iv, 8) != 1)
         return NULL;
-    blob = apr_palloc(p, PP_MBI_BLOB_HEADER + 8 + 20 + pl);
-    for (i = 0; i < 6; i++)
-        put_le32(blob + 4 * i, head[i]);
-    put_le32(blob + 24, (apr_uint32_t)pl);
-    memcpy(blob + 28, iv, 8);
-    memcpy(blob + 36, hash, 20);
-    if (!des3(1, key3, iv, plain, (int)pl, blob + 56))
-        return NULL;
+
+    /* from here on, one way out, which wipes the keys */
+    if (pp_mbi_derive(secret, secret_len, HASH_MAGIC, key2)
+        && pp_mbi_derive(secret, secret_len, ENC_MAGIC, key3)
+        && hmac_sha1(key2, 24, (const unsigned char *)nonce, nl, hash)) {
+        blob = apr_palloc(p, PP_MBI_BLOB_HEADER + 8 + 20 + pl);
+        for (i = 0; i < 6; i++)
+            put_le32(blob + 4 * i, head[i]);
+        put_le32(blob + 24, (apr_uint32_t)pl);
+        memcpy(blob + 28, iv, 8);
+        memcpy(blob + 36, hash, 20);
+        if (des3(1, key3, iv, plain, (int)pl, blob + 56))
+            out = pp_b64_encode(p, blob, 56 + pl);
+    }
     OPENSSL_cleanse(key2, sizeof(key2));
     OPENSSL_cleanse(key3, sizeof(key3));
-    return pp_b64_encode(p, blob, 56 + pl);
+    OPENSSL_cleanse(plain, sizeof(plain));
+    return out;
 }
 
 int pp_mbi_check(apr_pool_t *p, const unsigned char *secret,
@@ -138,26 +168,40 @@ int pp_mbi_check(apr_pool_t *p, const unsigned char *secret,
         || get_le32(blob + 16) != 8 || get_le32(blob + 20) != 20
         || cl != len - 56 || cl % 8 != 0 || cl < nl)
         return 0;
-    pp_mbi_derive(secret, secret_len, HASH_MAGIC, key2);
-    pp_mbi_derive(secret, secret_len, ENC_MAGIC, key3);
     plain = apr_palloc(p, cl);
-    ok = des3(0, key3, blob + 28, blob + 56, (int)cl, plain)
-         && CRYPTO_memcmp(plain, nonce, nl) == 0;
-    hmac_sha1(key2, 24, (const unsigned char *)nonce, nl, hash);
-    ok = ok && CRYPTO_memcmp(hash, blob + 36, 20) == 0;
+    /* a key or hash that could not be computed refuses the answer */
+    ok = pp_mbi_derive(secret, secret_len, HASH_MAGIC, key2)
+        && pp_mbi_derive(secret, secret_len, ENC_MAGIC, key3)
+        && des3(0, key3, blob + 28, blob + 56, (int)cl, plain)
+        && CRYPTO_memcmp(plain, nonce, nl) == 0
+        && hmac_sha1(key2, 24, (const unsigned char *)nonce, nl, hash)
+        && CRYPTO_memcmp(hash, blob + 36, 20) == 0;
     OPENSSL_cleanse(key2, sizeof(key2));
     OPENSSL_cleanse(key3, sizeof(key3));
+    OPENSSL_cleanse(plain, cl);
     return ok;
 }
 
-void pp_mbi_secret(const pp_key_t *key, const char *ticket,
-                   unsigned char out[PP_MBI_SECRET_LEN])
+int pp_mbi_secret(const pp_key_t *key, const char *ticket,
+                  unsigned char out[PP_MBI_SECRET_LEN])
 {
     unsigned char full[32];
     unsigned int n = sizeof(full);
+    int ok = HMAC(EVP_sha256(), key->mbi, PP_KEY_LEN,
+                  (const unsigned char *)ticket, strlen(ticket), full, &n)
+             != NULL && n == sizeof(full);
 
-    HMAC(EVP_sha256(), key->mbi, PP_KEY_LEN, (const unsigned char *)ticket,
-         strlen(ticket), full, &n);
-    memcpy(out, full, PP_MBI_SECRET_LEN);
+    if (ok)
+        memcpy(out, full, PP_MBI_SECRET_LEN);
+    /* Failed: a caller that does not look at the result must still not
+     * hand out a secret anyone can guess (zeros, or what the stack
+     * held). Random bytes are a secret nobody can derive again, so an
+     * answer made with it fails every check. Should the generator fail
+     * too, a fixed pattern: guessable, but then no ticket can be sealed
+     * either (sealing draws its nonce from the same generator) and the
+     * glue seals before it derives. */
+    else if (RAND_bytes(out, PP_MBI_SECRET_LEN) != 1)
+        memset(out, 0xa5, PP_MBI_SECRET_LEN);
     OPENSSL_cleanse(full, sizeof(full));
+    return ok;
 }

@@ -72,7 +72,9 @@ const char *pp_token_digest(apr_pool_t *p, const char *token)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
 
-    EVP_Digest(token, strlen(token), md, &n, EVP_sha1(), NULL);
+    if (EVP_Digest(token, strlen(token), md, &n, EVP_sha1(), NULL) != 1
+        || n != 20)
+        return NULL;
     return pp_b64_encode(p, md, n);
 }
 
@@ -106,7 +108,8 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
                                 const char *created, const char *expires)
 {
     const pp_dialect_t *d = c->dialect;
-    const char *id, *token, *ref_type, *token_type = "urn:passport:compact";
+    const char *id, *token, *ref_type, *refs;
+    const char *token_type = "urn:passport:compact";
     const char *where = it->by_service_name ? "wsa:ServiceName"
                                             : "wsa:Address";
 
@@ -160,6 +163,9 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
                             pp_xml_escape(p, it->token),
                             "</wsse:BinarySecurityToken>", NULL);
     }
+    /* NULL: a part could not be computed (RST2's token digest) */
+    if ((refs = d->references(p, it, id, ref_type)) == NULL)
+        return NULL;
     return apr_pstrcat(p,
         "<wst:RequestSecurityTokenResponse>"
         "<wst:TokenType>", token_type, "</wst:TokenType>"
@@ -169,7 +175,7 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
         "<wst:", d->lifetime, "><wsu:Created>", created, "</wsu:Created>"
         "<wsu:Expires>", expires, "</wsu:Expires></wst:", d->lifetime, ">"
         "<wst:RequestedSecurityToken>", token, "</wst:RequestedSecurityToken>",
-        d->references(p, it, id, ref_type),
+        refs,
         it->secret ? "<wst:RequestedProofToken><wst:BinarySecret>" : "",
         it->secret ? it->secret : "",
         it->secret ? "</wst:BinarySecret></wst:RequestedProofToken>" : "",
@@ -182,8 +188,9 @@ const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
     const pp_dialect_t *d = c->dialect;
     const char *created = pp_iso8601(p, c->now);
     const char *expires = pp_iso8601(p, c->expires);
-    struct iovec *v = apr_palloc(p, sizeof(*v) * (items->nelts + 2));
-    apr_size_t total;
+    /* nelts is an int and never negative */
+    apr_size_t n = (apr_size_t)items->nelts + 2, total;
+    struct iovec *v = apr_palloc(p, sizeof(*v) * n);
     int i;
 
     v[0].iov_base = apr_pstrcat(p,
@@ -195,14 +202,21 @@ const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
         " xmlns:wst=\"", d->wst_ns, "\" xmlns:wsse=\"", d->wsse_ns, "\""
         " xmlns:wsu=\"" PP_NS_WSU "\" xmlns:saml=\"" PP_NS_SAML "\""
         " xmlns:wsp=\"", d->wsp_ns, "\" xmlns:psf=\"" PP_NS_PSF "\">", NULL);
-    for (i = 0; i < items->nelts; i++)
-        v[i + 1].iov_base = (void *)one_response(p, c,
+    for (i = 0; i < items->nelts; i++) {
+        const char *r = one_response(p, c,
             &APR_ARRAY_IDX(items, i, pp_rstr_item_t), i, created, expires);
+
+        /* never a document with a part missing: our side failed */
+        if (r == NULL)
+            return pp_rst_fault(p, c, PP_FAULT_SERVER, "the token digest "
+                                "could not be computed");
+        v[i + 1].iov_base = (void *)r;
+    }
     v[i + 1].iov_base = "</wst:RequestSecurityTokenResponseCollection>"
                         "</S:Body></S:Envelope>";
     for (i = 0; i < items->nelts + 2; i++)
         v[i].iov_len = strlen(v[i].iov_base);
-    return apr_pstrcatv(p, v, items->nelts + 2, &total);
+    return apr_pstrcatv(p, v, n, &total);
 }
 
 const char *pp_rst_fault(apr_pool_t *p, const pp_rstr_ctx_t *c,

@@ -50,7 +50,10 @@ typedef enum {
 const char *pp_iso8601(apr_pool_t *p, apr_int64_t t);
 apr_int64_t pp_iso8601_parse(const char *s);
 
-/* The whole success document, one response per item, in order. */
+/* The whole success document, one response per item, in order. Never
+ * NULL: should a part fail to compute (a token's SHA-1 digest, when the
+ * crypto library fails), the dialect's server fault instead, saying so,
+ * rather than a document with a reference missing. */
 const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
                            const apr_array_header_t *items);
 
@@ -58,7 +61,8 @@ const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
 const char *pp_rst_fault(apr_pool_t *p, const pp_rstr_ctx_t *c,
                          pp_fault_t kind, const char *detail);
 
-/* base64 of SHA-1 over a token's text: RST2's token references. */
+/* base64 of SHA-1 over a token's text: RST2's token references. NULL
+ * if SHA-1 failed. */
 const char *pp_token_digest(apr_pool_t *p, const char *token);
 
 /* ---- for the dialect files ---------------------------------------------- */
@@ -80,7 +84,7 @@ struct pp_dialect {
     const char *(*header_lead)(apr_pool_t *p, const pp_rstr_ctx_t *c);
     /* psf:pp children after psf:cookies (success only) */
     const char *(*pp_account)(apr_pool_t *p, const pp_rstr_ctx_t *c);
-    /* how a response points at its token */
+    /* how a response points at its token; NULL if it cannot be made */
     const char *(*references)(apr_pool_t *p, const pp_rstr_item_t *it,
                               const char *id, const char *value_type);
     /* the fault document */

@@ -115,23 +115,21 @@ static const char *attr_of(apr_pool_t *p, xmlNode *n, const char *name)
     return out;
 }
 
-static int depth_ok(const xmlNode *n, int depth)
-{
-    const xmlNode *c;
-
-    if (depth > PP_SOAP_MAX_DEPTH)
-        return 0;
-    for (c = n->children; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && !depth_ok(c, depth + 1))
-            return 0;
-    return 1;
-}
+/* What the SAX callbacks below tell parse_doc, through ctxt->_private.
+ * The reasons a parse stops come from these flags, set by our own code,
+ * never from libxml2's error messages (whose words change between
+ * versions). */
+typedef struct {
+    int doctype;                    /* a DOCTYPE or entity declaration */
+    int too_deep;                   /* an element below PP_SOAP_MAX_DEPTH */
+    int depth;                      /* elements open now; the root is 1 */
+    startElementNsSAX2Func start;   /* libxml2's tree builders, wrapped */
+    endElementNsSAX2Func end;
+} guard_t;
 
 /* A DOCTYPE (internal or external subset) or an entity declaration
  * stops the parser: nothing in an RST needs one, and refusing it
  * closes the door on entity expansion and external fetches. */
-typedef struct { int doctype; } guard_t;
-
 static void stop_on_subset(void *vctx, const xmlChar *name,
                            const xmlChar *ext, const xmlChar *sys)
 {
@@ -140,6 +138,41 @@ static void stop_on_subset(void *vctx, const xmlChar *name,
     (void)name; (void)ext; (void)sys;
     ((guard_t *)ctxt->_private)->doctype = 1;
     xmlStopParser(ctxt);
+}
+
+/* Our depth limit, enforced while the document is read: the element
+ * that would open level PP_SOAP_MAX_DEPTH + 1 stops the parser before
+ * it is built, whatever follows it. */
+static void start_element(void *vctx, const xmlChar *localname,
+                          const xmlChar *prefix, const xmlChar *uri,
+                          int nb_namespaces, const xmlChar **namespaces,
+                          int nb_attributes, int nb_defaulted,
+                          const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = vctx;
+    guard_t *g = ctxt->_private;
+
+    if (g->too_deep)
+        return;
+    if (++g->depth > PP_SOAP_MAX_DEPTH) {
+        g->too_deep = 1;
+        xmlStopParser(ctxt);
+        return;
+    }
+    g->start(vctx, localname, prefix, uri, nb_namespaces, namespaces,
+             nb_attributes, nb_defaulted, attributes);
+}
+
+static void end_element(void *vctx, const xmlChar *localname,
+                        const xmlChar *prefix, const xmlChar *uri)
+{
+    xmlParserCtxtPtr ctxt = vctx;
+    guard_t *g = ctxt->_private;
+
+    if (g->too_deep)
+        return;                     /* nothing more is built */
+    g->depth--;
+    g->end(vctx, localname, prefix, uri);
 }
 
 static void stop_on_entity(void *vctx, const xmlChar *name, int type,
@@ -250,7 +283,7 @@ static pp_soap_status_t parse_doc(apr_pool_t *p, const char *buf,
                                   const char **err)
 {
     xmlParserCtxtPtr ctxt;
-    guard_t guard = { 0 };
+    guard_t guard;
     pp_soap_status_t st = PP_SOAP_OK;
 
     *doc = NULL;
@@ -268,19 +301,35 @@ static pp_soap_status_t parse_doc(apr_pool_t *p, const char *buf,
         *err = "out of memory";
         return PP_SOAP_MALFORMED;
     }
+    memset(&guard, 0, sizeof(guard));
+    guard.start = ctxt->sax->startElementNs;
+    guard.end = ctxt->sax->endElementNs;
+    if (guard.start == NULL || guard.end == NULL) {
+        xmlFreeParserCtxt(ctxt);
+        *err = "the XML parser has no SAX2 element handlers";
+        return PP_SOAP_MALFORMED;
+    }
     ctxt->_private = &guard;
     ctxt->sax->internalSubset = stop_on_subset;
     ctxt->sax->externalSubset = stop_on_subset;
     ctxt->sax->entityDecl = stop_on_entity;
+    ctxt->sax->startElementNs = start_element;
+    ctxt->sax->endElementNs = end_element;
     /* NONET: no network; no NOENT (entities are not substituted), no
-     * DTDLOAD/DTDATTR; no HUGE, so libxml2's own depth and size limits
-     * stay on. Errors are reported through the status, not stderr. */
+     * DTDLOAD/DTDATTR; no HUGE, so libxml2's own size limits stay on
+     * (its depth limit, 256, is never reached: ours is lower). Errors
+     * are reported through the status, not stderr. */
     *doc = xmlCtxtReadMemory(ctxt, buf, (int)len, "rst.xml", NULL,
                              XML_PARSE_NONET | XML_PARSE_NOERROR
                              | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
     if (guard.doctype) {
         *err = "a DOCTYPE is not allowed";
         st = PP_SOAP_DOCTYPE;
+    }
+    else if (guard.too_deep) {
+        *err = apr_psprintf(p, "elements nested deeper than %d",
+                            PP_SOAP_MAX_DEPTH);
+        st = PP_SOAP_TOO_DEEP;
     }
     else if (*doc == NULL || !ctxt->wellFormed) {
         const xmlError *e = xmlCtxtGetLastError(ctxt);
@@ -294,18 +343,11 @@ static pp_soap_status_t parse_doc(apr_pool_t *p, const char *buf,
             if (*m == '\n' || *m == '\r')
                 *m = *(m + 1) ? ' ' : '\0';
         *err = apr_psprintf(p, "malformed XML%s%s", *msg ? ": " : "", msg);
-        st = (e && e->code == XML_ERR_INTERNAL_ERROR
-              && e->message && strstr(e->message, "depth"))
-             ? PP_SOAP_TOO_DEEP : PP_SOAP_MALFORMED;
+        st = PP_SOAP_MALFORMED;
     }
     else if (xmlDocGetRootElement(*doc) == NULL) {
         *err = "no root element";
         st = PP_SOAP_MALFORMED;
-    }
-    else if (!depth_ok(xmlDocGetRootElement(*doc), 1)) {
-        *err = apr_psprintf(p, "elements nested deeper than %d",
-                            PP_SOAP_MAX_DEPTH);
-        st = PP_SOAP_TOO_DEEP;
     }
     xmlFreeParserCtxt(ctxt);
     if (st != PP_SOAP_OK && *doc != NULL) {

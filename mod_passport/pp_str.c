@@ -118,12 +118,14 @@ apr_uint64_t pp_cid_from_puid(apr_uint64_t puid)
     unsigned char in[sizeof(label) - 1 + 8], md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     apr_uint64_t cid = 0;
-    int i;
+    size_t i;
 
     memcpy(in, label, sizeof(label) - 1);
     for (i = 0; i < 8; i++)
         in[sizeof(label) - 1 + i] = (unsigned char)(puid >> (56 - 8 * i));
-    EVP_Digest(in, sizeof(in), md, &n, EVP_sha256(), NULL);
+    if (EVP_Digest(in, sizeof(in), md, &n, EVP_sha256(), NULL) != 1
+        || n < 8)
+        return 0;                   /* SHA-256 failed: see pp_str.h */
     for (i = 0; i < 8; i++)
         cid = cid << 8 | md[i];
     return cid & APR_UINT64_C(0x7fffffffffffffff);

@@ -34,7 +34,11 @@ int pp_parse_u64(const char *s, apr_uint64_t *out);
 
 /* An account's CID when the database has none: the first 8 bytes of
  * SHA-256("mod_passport cid v1" || PUID as 8 big-endian bytes), top bit
- * cleared (a positive 64-bit integer). Documented in docs/accounts.md. */
+ * cleared (a positive 64-bit integer). Documented in docs/accounts.md.
+ * 0 if SHA-256 failed: the signature stays as it was (callers need no
+ * change to compile), and 0 is a value a caller can test for, where an
+ * unchecked digest would have given a CID made of stack bytes. (A
+ * derived CID is 0 by chance once in 2^63 PUIDs.) */
 apr_uint64_t pp_cid_from_puid(apr_uint64_t puid);
 
 /* Strict %XX decoding: a bad escape or a %00 fails (NULL). */

@@ -28,7 +28,10 @@ const char *pp_ticket_status_word(pp_ticket_status_t st)
 
 static void put32(unsigned char *b, apr_uint32_t v)
 {
-    b[0] = v >> 24; b[1] = v >> 16; b[2] = v >> 8; b[3] = v;
+    b[0] = (unsigned char)(v >> 24);
+    b[1] = (unsigned char)(v >> 16);
+    b[2] = (unsigned char)(v >> 8);
+    b[3] = (unsigned char)v;
 }
 
 static apr_uint32_t get32(const unsigned char *b)
@@ -74,6 +77,7 @@ const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
     const pp_key_t *key;
     unsigned char plain[MAX_PLAIN], *buf;
     apr_size_t ls, la, n = 0, total;
+    const char *sealed = NULL;
     int i;
 
     if (ring == NULL || ring->keys->nelts == 0) {
@@ -105,17 +109,16 @@ const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
     total = 1 + NONCE_LEN + n + TAG_LEN;
     buf = apr_palloc(p, total);
     buf[0] = PP_TICKET_VERSION;
-    if (RAND_bytes(buf + 1, NONCE_LEN) != 1) {
+    if (RAND_bytes(buf + 1, NONCE_LEN) != 1)
         *err = "the random generator failed";
-        return NULL;
-    }
-    if (!gcm(1, key->seal, buf + 1, aad_of(p, realm), plain, (int)n,
-             buf + 1 + NONCE_LEN, buf + 1 + NONCE_LEN + n)) {
+    else if (!gcm(1, key->seal, buf + 1, aad_of(p, realm), plain, (int)n,
+                  buf + 1 + NONCE_LEN, buf + 1 + NONCE_LEN + n))
         *err = "AES-256-GCM failed";
-        return NULL;
-    }
+    else
+        sealed = pp_b64url_encode(p, buf, total);
+    /* the plaintext, on every way out */
     OPENSSL_cleanse(plain, sizeof(plain));
-    return pp_b64url_encode(p, buf, total);
+    return sealed;
 }
 
 /* Parse the plaintext; 0 if its lengths do not add up. */
@@ -152,7 +155,7 @@ pp_ticket_status_t pp_ticket_open(apr_pool_t *p, const pp_keyring_t *ring,
     unsigned char *buf, *plain;
     apr_size_t len = 0, n;
     const char *aad;
-    int i, opened = 0;
+    int i, opened = 0, parsed;
 
     memset(out, 0, sizeof(*out));
     if (ticket == NULL || strlen(ticket) > MAX_TICKET_CHARS)
@@ -173,12 +176,17 @@ pp_ticket_status_t pp_ticket_open(apr_pool_t *p, const pp_keyring_t *ring,
         opened = gcm(0, k->seal, buf + 1, aad, buf + 1 + NONCE_LEN, (int)n,
                      plain, buf + 1 + NONCE_LEN + n);
     }
-    if (!opened)
+    if (!opened) {
+        OPENSSL_cleanse(plain, n + 16);
         return PP_TICKET_BAD_SIGNATURE;
+    }
     out->key_index = i - 1;
     /* Sealed by us: a parse failure here would mean a bug or a key
-     * leak; refuse it all the same. */
-    if (!parse_plain(p, plain, n, out))
+     * leak; refuse it all the same. The fields are copied out, so the
+     * plaintext goes either way. */
+    parsed = parse_plain(p, plain, n, out);
+    OPENSSL_cleanse(plain, n + 16);
+    if (!parsed)
         return PP_TICKET_MALFORMED;
     if (now >= out->expires)
         return PP_TICKET_EXPIRED;

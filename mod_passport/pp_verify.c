@@ -6,6 +6,7 @@
 #include "pp_str.h"
 
 #include <apr_strings.h>
+#include <openssl/crypto.h>
 #include <string.h>
 
 pp_ticket_status_t pp_verify(apr_pool_t *p, const pp_keyring_t *ring,
@@ -25,14 +26,18 @@ pp_ticket_status_t pp_verify(apr_pool_t *p, const pp_keyring_t *ring,
     if (!out->sealed)
         return out->status;
     /* the secret comes from the key that opened the ticket */
-    pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, out->ticket.key_index, pp_key_t),
-                  bare, out->mbi_secret);
+    out->mbi_secret_ok = pp_mbi_secret(&APR_ARRAY_IDX(ring->keys,
+                                                      out->ticket.key_index,
+                                                      pp_key_t),
+                                       bare, out->mbi_secret);
+    if (!out->mbi_secret_ok)
+        OPENSSL_cleanse(out->mbi_secret, sizeof(out->mbi_secret));
     if (nonce != NULL || blob != NULL) {
         out->mbi_checked = 1;
         if (out->status == PP_TICKET_OK
-            && !(nonce && blob && pp_mbi_check(p, out->mbi_secret,
-                                               PP_MBI_SECRET_LEN, nonce,
-                                               blob)))
+            && !(out->mbi_secret_ok && nonce && blob
+                 && pp_mbi_check(p, out->mbi_secret, PP_MBI_SECRET_LEN,
+                                 nonce, blob)))
             out->status = PP_TICKET_BAD_MBI;
     }
     return out->status;

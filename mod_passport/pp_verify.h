@@ -17,11 +17,16 @@ typedef struct {
     pp_ticket_t ticket;              /* filled when the seal verified */
     int sealed;                      /* the seal verified */
     int mbi_checked;                 /* a nonce and blob were given */
-    unsigned char mbi_secret[PP_MBI_SECRET_LEN];  /* when sealed */
+    int mbi_secret_ok;               /* mbi_secret could be derived */
+    unsigned char mbi_secret[PP_MBI_SECRET_LEN];  /* when mbi_secret_ok,
+                                                     else zeros */
 } pp_verify_result_t;
 
 /* ticket may be bare or "t=...&p=...". audience NULL skips that check;
- * nonce and blob NULL skip the MBI check (both or neither). */
+ * nonce and blob NULL skip the MBI check (both or neither). If the
+ * ticket's MBI secret cannot be derived (HMAC failed), mbi_secret_ok is
+ * 0, and an MBI question gets PP_TICKET_BAD_MBI: an answer that cannot
+ * be checked is not a good one. */
 pp_ticket_status_t pp_verify(apr_pool_t *p, const pp_keyring_t *ring,
                              const char *realm, const char *ticket,
                              const char *audience, apr_int64_t now,

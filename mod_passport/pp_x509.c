@@ -8,10 +8,12 @@
 #include <apr_strings.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <string.h>
@@ -117,16 +119,137 @@ int pp_ca_check_pair(const pp_ca_t *ca, const char **err)
 
 /* ---- issuing ----------------------------------------------------------- */
 
+/* ---- what a request is refused for ------------------------------------ */
+
+#define MIN_RSA_EXPONENT 65537
+
+static int key_type_supported(EVP_PKEY *k)
+{
+    int id = EVP_PKEY_get_base_id(k);
+
+    return id == EVP_PKEY_RSA || id == EVP_PKEY_EC;
+}
+
 static int key_strong_enough(EVP_PKEY *k)
 {
-    switch (EVP_PKEY_get_base_id(k)) {
-    case EVP_PKEY_RSA:
-        return EVP_PKEY_get_bits(k) >= 1024;
-    case EVP_PKEY_EC:
-        return EVP_PKEY_get_bits(k) >= 256;
+    return EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA
+           ? EVP_PKEY_get_bits(k) >= 1024 : EVP_PKEY_get_bits(k) >= 256;
+}
+
+/* An RSA key's public exponent, as decimal in *shown; 1 if it is at
+ * least MIN_RSA_EXPONENT. A small exponent (3, 17) is what the old
+ * Bleichenbacher-style forgeries and broadcast attacks need. */
+static int exponent_big_enough(apr_pool_t *p, EVP_PKEY *k, const char **shown)
+{
+    BIGNUM *e = NULL;
+    char *dec;
+    int ok;
+
+    *shown = "unreadable";
+    if (EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_E, &e) != 1) {
+        ERR_clear_error();
+        return 0;
+    }
+    ok = BN_num_bits(e) > 17 || BN_get_word(e) >= MIN_RSA_EXPONENT;
+    if ((dec = BN_bn2dec(e)) != NULL) {
+        *shown = apr_pstrdup(p, dec);
+        OPENSSL_free(dec);
+    }
+    BN_free(e);
+    return ok;
+}
+
+/* MD2, MD4 and MD5 collide: a signature over one of them proves
+ * nothing. SHA-1 stays: the Windows clients of MSNP15-18 sign their
+ * requests with it, and the signature only proves possession. */
+static int broken_digest(int md)
+{
+    return md == NID_md2 || md == NID_md4 || md == NID_md5
+        || md == NID_md5_sha1;
+}
+
+static int good_digest(int md)
+{
+    switch (md) {
+    case NID_sha1: case NID_sha224: case NID_sha256: case NID_sha384:
+    case NID_sha512: case NID_sha512_224: case NID_sha512_256:
+    case NID_sha3_224: case NID_sha3_256: case NID_sha3_384:
+    case NID_sha3_512:
+        return 1;
     default:
         return 0;
     }
+}
+
+/* The digests of RSASSA-PSS parameters (RFC 4055): the message hash
+ * and MGF1's, SHA-1 when absent. 0 when they do not parse. */
+static int pss_digests(const X509_ALGOR *alg, int *md, int *mgf_md)
+{
+    const ASN1_OBJECT *obj;
+    const void *pv;
+    int ptype;
+    RSA_PSS_PARAMS *pss;
+    int ok = 1;
+
+    X509_ALGOR_get0(&obj, &ptype, &pv, alg);
+    if (ptype != V_ASN1_SEQUENCE)
+        return 0;
+    pss = ASN1_item_unpack(pv, ASN1_ITEM_rptr(RSA_PSS_PARAMS));
+    if (pss == NULL)
+        return 0;
+    *md = pss->hashAlgorithm ? OBJ_obj2nid(pss->hashAlgorithm->algorithm)
+                             : NID_sha1;
+    *mgf_md = NID_sha1;
+    if (pss->maskGenAlgorithm != NULL) {
+        X509_ALGOR *h = NULL;
+
+        X509_ALGOR_get0(&obj, &ptype, &pv, pss->maskGenAlgorithm);
+        if (OBJ_obj2nid(obj) != NID_mgf1 || ptype != V_ASN1_SEQUENCE
+            || (h = ASN1_item_unpack(pv, ASN1_ITEM_rptr(X509_ALGOR))) == NULL)
+            ok = 0;
+        else
+            *mgf_md = OBJ_obj2nid(h->algorithm);
+        X509_ALGOR_free(h);
+    }
+    RSA_PSS_PARAMS_free(pss);
+    return ok;
+}
+
+/* Is the request's signature algorithm one we take? PP_CSR_OK, or
+ * why not with *err. */
+static pp_csr_status_t check_signature_algorithm(apr_pool_t *p,
+                                                 const X509_REQ *req,
+                                                 const char **err)
+{
+    const ASN1_BIT_STRING *sig;
+    const X509_ALGOR *alg;
+    int sig_nid = X509_REQ_get_signature_nid(req), md = NID_undef;
+    int pk = NID_undef, mgf_md = NID_sha1, parsed;
+
+    if (sig_nid == NID_rsassaPss) {
+        X509_REQ_get0_signature(req, &sig, &alg);
+        parsed = pss_digests(alg, &md, &mgf_md);
+    }
+    else
+        parsed = OBJ_find_sigid_algs(sig_nid, &md, &pk);
+    ERR_clear_error();
+    if (parsed && (broken_digest(md) || broken_digest(mgf_md))) {
+        *err = apr_psprintf(p, "the certificate request is signed with %s "
+                            "(%s), a broken digest: sign it with SHA-1 or "
+                            "SHA-2", OBJ_nid2sn(broken_digest(md) ? md
+                                                                 : mgf_md),
+                            OBJ_nid2ln(sig_nid));
+        return PP_CSR_WEAK_DIGEST;
+    }
+    if (!parsed || !good_digest(md) || !good_digest(mgf_md)) {
+        *err = apr_psprintf(p, "the certificate request's signature "
+                            "algorithm (%s) is not supported: want RSA, "
+                            "RSASSA-PSS or ECDSA with SHA-1 or SHA-2",
+                            sig_nid == NID_undef ? "unknown"
+                                                 : OBJ_nid2ln(sig_nid));
+        return PP_CSR_UNSUPPORTED_SIGNATURE;
+    }
+    return PP_CSR_OK;
 }
 
 static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
@@ -182,7 +305,7 @@ const char *pp_x509_issue(apr_pool_t *p, const pp_ca_t *ca,
     EVP_PKEY *pub;
     X509 *cert;
     X509_NAME *name;
-    const char *puid_hex = pp_hex16(p, who->puid), *b64;
+    const char *puid_hex = pp_hex16(p, who->puid), *b64, *e_shown;
     int n, ok;
 
     *st = PP_CSR_EMPTY;
@@ -221,6 +344,17 @@ const char *pp_x509_issue(apr_pool_t *p, const pp_ca_t *ca,
         *err = "the certificate request has no usable public key";
         return NULL;
     }
+    /* each refusal names its own rule: the key type, the signature's
+     * digest, the signature, the key's size, the RSA exponent */
+    if (!key_type_supported(pub)) {
+        *st = PP_CSR_UNSUPPORTED_KEY;
+        *err = apr_psprintf(p, "the certificate request's key type (%s) is "
+                            "not supported: want RSA or EC",
+                            OBJ_nid2sn(EVP_PKEY_get_base_id(pub)));
+        return NULL;
+    }
+    if ((*st = check_signature_algorithm(p, req, err)) != PP_CSR_OK)
+        return NULL;
     if (X509_REQ_verify(req, pub) != 1) {
         ERR_clear_error();
         *st = PP_CSR_BAD_SIGNATURE;
@@ -234,6 +368,14 @@ const char *pp_x509_issue(apr_pool_t *p, const pp_ca_t *ca,
                             "(%d-bit %s; want RSA of 1024 bits or more, or "
                             "EC of 256 or more)", EVP_PKEY_get_bits(pub),
                             OBJ_nid2sn(EVP_PKEY_get_base_id(pub)));
+        return NULL;
+    }
+    if (EVP_PKEY_get_base_id(pub) == EVP_PKEY_RSA
+        && !exponent_big_enough(p, pub, &e_shown)) {
+        *st = PP_CSR_WEAK_EXPONENT;
+        *err = apr_psprintf(p, "the certificate request's RSA public "
+                            "exponent is %s; want %d or more", e_shown,
+                            MIN_RSA_EXPONENT);
         return NULL;
     }
 

@@ -1,7 +1,8 @@
 /*
  * pp_x509.h - X.509 certificates for p2pslc (MBI_X509_CID) following
- * MS-WSTEP: check a PKCS#10 request (parse, proof of possession, key
- * strength) and issue a v3 certificate signed by the realm's CA; and
+ * MS-WSTEP: check a PKCS#10 request (parse, key type, signature
+ * algorithm, proof of possession, key size and RSA exponent; the rules
+ * and their order are in docs/certificates.md) and issue a v3 certificate signed by the realm's CA; and
  * make a CA for a new deployment. OpenSSL 3 EVP/X509 only; every object
  * is freed by a pool cleanup. Apache-free.
  */
@@ -18,8 +19,12 @@ typedef enum {
     PP_CSR_NOT_BASE64,
     PP_CSR_NOT_PKCS10,    /* does not parse as a certificate request */
     PP_CSR_BAD_SIGNATURE, /* the self-signature does not verify */
-    PP_CSR_WEAK_KEY,      /* RSA under 1024 bits, EC under 256, or other */
-    PP_CSR_ISSUE_FAILED   /* our side: signing failed */
+    PP_CSR_WEAK_KEY,      /* RSA under 1024 bits, EC under 256 */
+    PP_CSR_ISSUE_FAILED,  /* our side: signing failed */
+    PP_CSR_UNSUPPORTED_KEY,       /* neither RSA nor EC (DSA, Ed25519...) */
+    PP_CSR_WEAK_DIGEST,           /* signed with MD2, MD4 or MD5 */
+    PP_CSR_UNSUPPORTED_SIGNATURE, /* a signature algorithm we cannot judge */
+    PP_CSR_WEAK_EXPONENT          /* an RSA public exponent below 65537 */
 } pp_csr_status_t;
 
 /* Load a CA: the certificate must be a CA (basicConstraints CA:TRUE

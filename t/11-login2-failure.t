@@ -46,7 +46,7 @@ ok t_cmp($wrong->content, qr{^<HTML><HEAD><META HTTP-EQUIV="REFRESH" CONTENT="0;
          'short HTML body like the reference');
 ok t_cmp($unknown->code, 401, 'unknown account: 401');
 ok t_cmp(scalar $unknown->header('WWW-Authenticate'), $CHALLENGE, 'same challenge');
-ok t_cmp($unknown->content, $wrong->content, 'same body: no account enumeration');
+ok t_cmp($unknown->content, $wrong->content, 'same body: the answer does not tell the account exists');
 ok !defined $wrong->header('Set-Cookie');
 
 for my $case (@bad_headers) {

@@ -15,12 +15,20 @@ my $laughs = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     . ']>' . $ENV . '<soap:Body>&lol9;</soap:Body></soap:Envelope>';
 $laughs =~ s/&lol0;/&lol;/g;
 
+my $deep = $ENV . '<soap:Body>' . ('<a>' x 5000) . ('</a>' x 5000) . '</soap:Body></soap:Envelope>';
+die 'the deep document must fit the 64 KiB body limit' if length $deep >= 65536;
+
 my @hostile = (
     [ 'billion laughs', $laughs, qr/DOCTYPE is not allowed/ ],
     [ 'external entity', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
       . $ENV . '<soap:Body>&xxe;</soap:Body></soap:Envelope>', qr/DOCTYPE is not allowed/ ],
-    [ '10,000-deep nesting', $ENV . '<soap:Body>' . ('<a>' x 10000) . ('</a>' x 10000)
-      . '</soap:Body></soap:Envelope>', qr/(?:deep|depth|over \d+ bytes)/ ],
+    # 5,000 levels is about 35 KB: under the 64 KiB body limit, so the
+    # depth limit is what refuses it (10,000 levels would be over the
+    # limit and refused unread)
+    [ '5,000-deep nesting', $deep, qr{: elements nested deeper than 32</faultstring>} ],
+    # one level over the limit, and nothing else wrong
+    [ '33-deep nesting', $ENV . '<soap:Body>' . ('<a>' x 31) . ('</a>' x 31)
+      . '</soap:Body></soap:Envelope>', qr{: elements nested deeper than 32</faultstring>} ],
     [ 'invalid UTF-8', $ENV . "<soap:Body>\xff\xfe\xfd</soap:Body></soap:Envelope>", qr/malformed XML/ ],
     [ 'empty body', '', qr/empty request body/ ],
     [ 'wrong namespaces', '<soap:Envelope xmlns:soap="urn:wrong"><soap:Body/></soap:Envelope>',

@@ -11,7 +11,7 @@ use HTTP::Response ();
 use lib 't/lib';
 use PassportTest qw(https_request);
 
-plan tests => 41;
+plan tests => 53;
 
 # MS-WSTEP 2.1: certificates only over HTTPS. Every request here goes
 # over TLS to $vhost (p2p has a CA, tls has none); one over plain HTTP
@@ -117,12 +117,39 @@ my $der = slurp("$tmp/addr.csr");
 substr($der, -5, 1) = chr(ord(substr($der, -5, 1)) ^ 0xff);     # break the signature
 sh("openssl req -new -newkey rsa:512 -nodes -subj /CN=MSIDCRL -keyout $tmp/k512.key -outform DER -out $tmp/k512.csr");
 my (undef, $cert_der) = sh("openssl x509 -in $ca -outform DER | base64 -w0");
+
+# requests refused for one rule each, made with openssl: signed with MD5;
+# with MD4 (openssl 3 cannot sign with MD4: the MD5 request with its
+# signature algorithm renamed md4WithRSAEncryption, 1.2.840.113549.1.1.3,
+# refused before its signature is looked at); an RSA key whose public
+# exponent is 3; an Ed25519 key (a type we do not take, not a weak one)
+sub csr_from {   # (name, openssl req options) -> base64 DER
+    my ($name, $opts) = @_;
+    my ($rc, $out) = sh("openssl req -new $opts -subj /CN=MSIDCRL -outform DER -out $tmp/$name.csr");
+    die "openssl req ($name): $out" if $rc;
+    return slurp("$tmp/$name.csr");
+}
+my $md5 = csr_from('md5', "-newkey rsa:1024 -nodes -md5 -keyout $tmp/md5.key");
+(my $md4 = $md5) =~ s/(\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01)\x04/$1\x03/ == 1
+    or die 'no md5WithRSAEncryption in the MD5 request';
+sh("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -pkeyopt rsa_keygen_pubexp:3 -out $tmp/e3.key");
+my $e3 = csr_from('e3', "-key $tmp/e3.key -sha1");
+sh("openssl genpkey -algorithm ed25519 -out $tmp/ed25519.key");
+my $ed = csr_from('ed25519', "-key $tmp/ed25519.key");
+
 my @bad = (
     [ 'bad proof of possession', encode_base64($der, ''), qr/signature does not verify/ ],
     [ 'garbage base64', '%%%not-base64%%%', qr/not base64/ ],
     [ 'a DER that is not a CSR', $cert_der, qr/not a DER PKCS#10/ ],
     [ 'an empty token', '', qr/missing or empty/ ],
     [ 'a 512-bit key', encode_base64(slurp("$tmp/k512.csr"), ''), qr/too weak \(512-bit rsaEncryption/ ],
+    [ 'an MD5 signature', encode_base64($md5, ''),
+      qr/^Invalid Request: the certificate request is signed with MD5 \(md5WithRSAEncryption\), a broken digest: sign it with SHA-1 or SHA-2$/ ],
+    [ 'an MD4 signature', encode_base64($md4, ''), qr/is signed with MD4 \(md4WithRSAEncryption\), a broken digest/ ],
+    [ 'an RSA exponent of 3', encode_base64($e3, ''),
+      qr/^Invalid Request: the certificate request's RSA public exponent is 3; want 65537 or more$/ ],
+    [ 'an Ed25519 key', encode_base64($ed, ''),
+      qr/^Invalid Request: the certificate request's key type \(ED25519\) is not supported: want RSA or EC$/ ],
 );
 for my $b (@bad) {
     my ($name, $token, $why) = @$b;

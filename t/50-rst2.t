@@ -83,15 +83,19 @@ my $skewed = rst2_body('alice@example.com', 'alice-pw,1', now => time + 10 * 360
 ok t_cmp($body, qr/<psf:authstate>0x48803</, 'a clock ten hours fast is allowed (PassportClockSkew defaults to a day)');
 
 my @hostile = (
-    [ 'billion laughs', '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "a"><!ENTITY b "&a;&a;">]><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>&b;</s:Body></s:Envelope>' ],
-    [ 'malformed SOAP 1.2', '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>' ],
-    [ 'deep nesting', '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>' . ('<a>' x 5000) . ('</a>' x 5000) . '</s:Body></s:Envelope>' ],
-    [ 'no token', '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body/></s:Envelope>' ],
+    [ 'billion laughs', '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "a"><!ENTITY b "&a;&a;">]><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>&b;</s:Body></s:Envelope>',
+      qr/a DOCTYPE is not allowed/ ],
+    [ 'malformed SOAP 1.2', '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>',
+      qr/malformed XML: / ],
+    [ 'deep nesting', '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>' . ('<a>' x 5000) . ('</a>' x 5000) . '</s:Body></s:Envelope>',
+      qr/elements nested deeper than 32</ ],
+    [ 'no token', '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body/></s:Envelope>',
+      qr/no token requested/ ],
 );
 for my $h (@hostile) {
     ($code, undef, $body) = https_request(path => '/RST2.srf', body => $h->[1]);
-    ok t_cmp($body, qr{^<\?xml[^>]*><S:Envelope xmlns:S="http://www\.w3\.org/2003/05/soap-envelope".*<S:Body><S:Fault><S:Code><S:Value>S:Sender</S:Value><S:Subcode><S:Value>wst:InvalidRequest</S:Value>}s,
-             "$h->[0]: a SOAP 1.2 InvalidRequest fault");
+    ok t_cmp($body, qr{^<\?xml[^>]*><S:Envelope xmlns:S="http://www\.w3\.org/2003/05/soap-envelope".*<S:Body><S:Fault><S:Code><S:Value>S:Sender</S:Value><S:Subcode><S:Value>wst:InvalidRequest</S:Value>.*<psf:text>Invalid STS request\. $h->[2]}s,
+             "$h->[0]: a SOAP 1.2 InvalidRequest fault that says why");
 }
 
 # each dialect answered in its own, whatever the path

@@ -28,12 +28,17 @@ int main(void)
 
     ok(pp_mbi_check(p, secret, sl, nonce, KAT_BLOB), "the vector checks");
     ok(!pp_mbi_check(p, secret, sl, "B", KAT_BLOB), "wrong nonce refused");
+    /* base64 character i holds bits 6i..6i+5 of the blob: 28 bytes of
+     * header, the iv (28-35), the hash (36-55), then the cipher */
     bad = apr_pstrdup(p, KAT_BLOB);
-    bad[70] = bad[70] == 'A' ? 'B' : 'A';
+    bad[100] = bad[100] == 'A' ? 'B' : 'A';          /* byte 75 */
     ok(!pp_mbi_check(p, secret, sl, nonce, bad), "tampered cipher refused");
     bad = apr_pstrdup(p, KAT_BLOB);
-    bad[50] = bad[50] == 'A' ? 'B' : 'A';
+    bad[50] = bad[50] == 'A' ? 'B' : 'A';            /* byte 37 */
     ok(!pp_mbi_check(p, secret, sl, nonce, bad), "tampered hash refused");
+    bad = apr_pstrdup(p, KAT_BLOB);
+    bad[40] = bad[40] == 'A' ? 'B' : 'A';            /* byte 30 */
+    ok(!pp_mbi_check(p, secret, sl, nonce, bad), "tampered iv refused");
     memset(other, 1, sizeof(other));
     ok(!pp_mbi_check(p, other, 24, nonce, KAT_BLOB), "other secret refused");
     ok(!pp_mbi_check(p, secret, sl, nonce, "HAAAAA=="), "short blob refused");
@@ -57,6 +62,10 @@ int main(void)
     pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, 0, pp_key_t), "ticketA", s1);
     pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, 0, pp_key_t), "ticketA", s2);
     ok(memcmp(s1, s2, 24) == 0, "secret re-derivable from the ticket");
+    /* docs/tickets.md: the first 24 bytes of HMAC-SHA256(mbi_key,
+     * ticket), computed with openssl dgst -mac HMAC from the key line */
+    is_str(pp_b64_encode(p, s1, 24), "rcy/sE+u+dNARPdJGMpZJnfJYDeQKldk",
+           "the secret as docs/tickets.md derives it (known answer)");
     pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, 0, pp_key_t), "ticketB", s2);
     ok(memcmp(s1, s2, 24) != 0, "another ticket, another secret");
     pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, 1, pp_key_t), "ticketA", s2);

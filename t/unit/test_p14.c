@@ -8,6 +8,19 @@ static const pp_p14_param_t *param(const pp_p14_request_t *q, int i)
     return &APR_ARRAY_IDX(q->params, i, pp_p14_param_t);
 }
 
+/* Refused, and for the reason given (a refusal for another reason is a
+ * failure). */
+static int refused(apr_pool_t *p, const char *header, const char *why,
+                   const char *name)
+{
+    pp_p14_request_t q;
+    const char *err = NULL;
+    int parsed = pp_p14_parse(p, header, &q, &err);
+
+    return tap_ok(!parsed && err && strstr(err, why), __FILE__, __LINE__,
+                  "%s (%s)", name, parsed ? "accepted" : err);
+}
+
 int main(void)
 {
     apr_pool_t *p = tap_start();
@@ -49,40 +62,51 @@ int main(void)
                     "p1", &q, &err) && q.tname && q.signin == NULL,
        "token request");
 
-    ok(!pp_p14_parse(p, NULL, &q, &err), "missing header");
-    ok(!pp_p14_parse(p, "", &q, &err), "empty header");
-    ok(!pp_p14_parse(p, "Basic dXNlcjpwYXNz", &q, &err), "another scheme");
-    ok(!pp_p14_parse(p, "Passport1.4", &q, &err), "scheme only");
-    ok(!pp_p14_parse(p, "Passport1.4   ", &q, &err), "scheme and spaces");
-    ok(!pp_p14_parse(p, "Passport1.4 ,,,", &q, &err), "commas only");
+    refused(p, NULL, "no Authorization header", "missing header");
+    refused(p, "", "no Authorization header", "empty header");
+    refused(p, "Basic dXNlcjpwYXNz", "not a Passport1.4 Authorization header",
+            "another scheme");
+    refused(p, "Passport1.4", "not a Passport1.4 Authorization header",
+            "scheme only");
+    refused(p, "Passport1.4   ", "no parameters after Passport1.4",
+            "scheme and spaces");
+    refused(p, "Passport1.4 ,,,", "no parameters after Passport1.4",
+            "commas only");
     ok(!pp_p14_parse(p, "Passport1.4 sign-in=a%40b.c,pwd=abc%", &q, &err)
-       && strstr(err, "pwd") && !strstr(err, "abc"),
-       "'%%' at the end refused, password not quoted (%s)", err);
-    ok(!pp_p14_parse(p, "Passport1.4 sign-in=a%40b.c,pwd=ab%4", &q, &err),
-       "truncated escape refused");
-    ok(!pp_p14_parse(p, "Passport1.4 sign-in=a%40b.c,pwd=ab%zz", &q, &err),
-       "non-hex escape refused");
-    ok(!pp_p14_parse(p, "Passport1.4 sign-in=a%40b.c,pwd=ab%00cd", &q, &err),
-       "%%00 (NUL) refused");
-    ok(!pp_p14_parse(p, "Passport1.4 sign-in=a@b.c,pwd=a\x01z", &q, &err),
-       "control character refused");
-    ok(!pp_p14_parse(p, "Passport1.4 sign-in=a@b.c,pwd=x,pwd=y", &q, &err),
-       "repeated pwd refused");
-    ok(!pp_p14_parse(p, "Passport1.4 sign-in,pwd=y", &q, &err),
-       "sign-in without a value refused");
+       && strstr(err, "parameter pwd has a bad %-escape") && !strstr(err, "abc"),
+       "'%%' at the end refused, password not quoted");
+    refused(p, "Passport1.4 sign-in=a%40b.c,pwd=ab%4",
+            "parameter pwd has a bad %-escape", "truncated escape refused");
+    refused(p, "Passport1.4 sign-in=a%40b.c,pwd=ab%zz",
+            "parameter pwd has a bad %-escape", "non-hex escape refused");
+    refused(p, "Passport1.4 sign-in=a%40b.c,pwd=ab%00cd",
+            "parameter pwd has a bad %-escape", "%00 (NUL) refused");
+    refused(p, "Passport1.4 sign-in=a@b.c,pwd=a\x01z",
+            "control character in the Authorization header",
+            "control character refused");
+    refused(p, "Passport1.4 sign-in=a@b.c,pwd=x,pwd=y",
+            "parameter pwd given twice", "repeated pwd refused");
+    refused(p, "Passport1.4 sign-in,pwd=y", "parameter sign-in has no value",
+            "sign-in without a value refused");
 
     huge = apr_palloc(p, PP_P14_MAX_HEADER + 64);
     strcpy(huge, "Passport1.4 sign-in=a@b.c,pwd=");
     memset(huge + strlen(huge), 'x', PP_P14_MAX_HEADER);
     huge[PP_P14_MAX_HEADER + 30] = '\0';
-    ok(!pp_p14_parse(p, huge, &q, &err), "huge header refused");
+    refused(p, huge, "Authorization header too long", "huge header refused");
     huge[600] = '\0';
-    ok(!pp_p14_parse(p, huge, &q, &err), "password over 256 bytes refused");
+    refused(p, huge, "password too long", "password over 256 bytes refused");
+    huge[30 + PP_P14_MAX_PWD] = '\0';
+    ok(pp_p14_parse(p, huge, &q, &err) && strlen(q.pwd) == PP_P14_MAX_PWD,
+       "a password of exactly %d bytes is taken", PP_P14_MAX_PWD);
 
     many = apr_pstrdup(p, "Passport1.4 a=1");
-    for (i = 0; i < PP_P14_MAX_PARAMS + 1; i++)
+    for (i = 0; i < PP_P14_MAX_PARAMS - 1; i++)
         many = apr_pstrcat(p, many, ",x", NULL);
-    ok(!pp_p14_parse(p, many, &q, &err), "too many parameters refused");
+    ok(pp_p14_parse(p, many, &q, &err) && q.params->nelts == PP_P14_MAX_PARAMS,
+       "%d parameters are taken", PP_P14_MAX_PARAMS);
+    many = apr_pstrcat(p, many, ",x", NULL);
+    refused(p, many, "too many parameters", "one more is refused");
 
     is_str(pp_signin_normalize(p, "Alice@Example.COM"), "alice@example.com",
            "sign-in lower-cased");

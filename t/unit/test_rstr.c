@@ -103,14 +103,13 @@ int main(void)
               "<wsse:Reference URI=\"" ) != NULL
        && strstr(doc, "RequestedTokenReference") == NULL,
        "RST2: attached references instead of RequestedTokenReference");
-    {
-        const char *want = apr_pstrcat(p, "<wsse:Reference URI=\"",
-                                       pp_token_digest(p, "t=T1&p=P1"), "\"/>",
-                                       NULL);
-
-        ok(strstr(doc, want) != NULL, "RST2: the reference is the token's "
-           "SHA-1 digest");
-    }
+    /* the digest computed elsewhere (openssl sha1 -binary | base64), not
+     * by the function under test */
+    ok(strstr(doc, "<wsse:Reference URI=\"DCs9cKYPKGKKGa0Zl4oqAUPUX70=\"/>"
+              "</wsse:SecurityTokenReference></wst:RequestedAttachedReference>")
+       != NULL, "RST2: the reference is the token's SHA-1 digest");
+    is_str(pp_token_digest(p, "t=T1&p=P1"), "DCs9cKYPKGKKGa0Zl4oqAUPUX70=",
+           "SHA-1 of a compact token");
     is_str(pp_token_digest(p, ""), "2jmj7l5rSw0yVb/vlWAYkK/YBwk=",
            "SHA-1 of the empty string, as revival servers send");
     ok(strstr(doc, ">\n") == NULL && strstr(doc, "> <") == NULL,

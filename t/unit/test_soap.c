@@ -40,7 +40,8 @@ int main(void)
 {
     apr_pool_t *p = tap_start();
     pp_rst_req_t req;
-    const char *err = NULL;
+    const char *err = NULL, *ticket = NULL;
+    pp_soap_status_t st;
     char *doc, *deep;
     apr_size_t len = 0;
     int i;
@@ -80,12 +81,14 @@ int main(void)
     is_str(req.password, "p&w", "entities decoded");
     ok(req.items->nelts == 1, "a single RequestSecurityToken in the Body");
 
-    ok(parse(p, "<S:Envelope xmlns:S=\"urn:not-soap\"><S:Body>" RST("x")
-             "</S:Body></S:Envelope>", &req, &err) == PP_SOAP_NOT_ENVELOPE,
-       "wrong envelope namespace refused (%s)", err);
-    ok(parse(p, ENV_OPEN "<S:Body><wst:RequestSecurityToken xmlns:wst=\"urn:x\"/>"
-             "</S:Body></S:Envelope>", &req, &err) == PP_SOAP_NO_TOKENS,
-       "RST in a wrong namespace is no token (%s)", err);
+    st = parse(p, "<S:Envelope xmlns:S=\"urn:not-soap\"><S:Body>" RST("x")
+               "</S:Body></S:Envelope>", &req, &err);
+    ok(st == PP_SOAP_NOT_ENVELOPE, "wrong envelope namespace refused (%s)",
+       err);
+    st = parse(p, ENV_OPEN "<S:Body><wst:RequestSecurityToken xmlns:wst=\"urn:x\"/>"
+               "</S:Body></S:Envelope>", &req, &err);
+    ok(st == PP_SOAP_NO_TOKENS, "RST in a wrong namespace is no token (%s)",
+       err);
     ok(parse(p, ENV_OPEN "<S:Header/></S:Envelope>", &req, &err)
        == PP_SOAP_NO_BODY, "no Body");
     ok(parse(p, ENV_OPEN "<S:Body/></S:Envelope>", &req, &err)
@@ -93,10 +96,10 @@ int main(void)
     ok(parse(p, ENV_OPEN "<S:Body>" RST("") "</S:Body></S:Envelope>", &req,
              &err) == PP_SOAP_BAD_TOKEN, "empty address refused");
     ok(pp_soap_parse_rst(p, "", 0, &req, &err) == PP_SOAP_EMPTY, "empty body");
-    ok(parse(p, "<S:Envelope", &req, &err) == PP_SOAP_MALFORMED,
-       "truncated XML (%s)", err);
-    ok(parse(p, "<a>\xff\xfe</a>", &req, &err) == PP_SOAP_MALFORMED,
-       "invalid UTF-8 refused (%s)", err);
+    st = parse(p, "<S:Envelope", &req, &err);
+    ok(st == PP_SOAP_MALFORMED, "truncated XML (%s)", err);
+    st = parse(p, "<a>\xff\xfe</a>", &req, &err);
+    ok(st == PP_SOAP_MALFORMED, "invalid UTF-8 refused (%s)", err);
     ok(strstr(err, "0xFF") == NULL && strstr(err, "Bytes") == NULL,
        "the reason quotes none of the input's bytes");
     ok(parse(p, "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
@@ -116,6 +119,7 @@ int main(void)
         deep = apr_pstrcat(p, deep, "</a>", NULL);
     deep = apr_pstrcat(p, deep, "</S:Body></S:Envelope>", NULL);
     ok(parse(p, deep, &req, &err) == PP_SOAP_TOO_DEEP, "40 levels: too deep");
+    is_str(err, "elements nested deeper than 32", "and the reason says so");
     {
         apr_size_t n = 10000, k = 0;
         char *d = apr_palloc(p, n * 7 + 1);
@@ -123,9 +127,35 @@ int main(void)
         for (i = 0; i < (int)n; i++) { memcpy(d + k, "<a>", 3); k += 3; }
         for (i = 0; i < (int)n; i++) { memcpy(d + k, "</a>", 4); k += 4; }
         d[k] = '\0';
-        ok(parse(p, d, &req, &err) == PP_SOAP_TOO_DEEP
-           || parse(p, d, &req, &err) == PP_SOAP_MALFORMED,
-           "10,000 levels refused (%s)", err);
+        st = parse(p, d, &req, &err);
+        ok(st == PP_SOAP_TOO_DEEP, "10,000 levels: too deep, not malformed "
+           "(%s)", err);
+        is_str(err, "elements nested deeper than 32",
+               "by our limit, not libxml2's");
+    }
+    /* the limit is ours, exact, and met while reading: the root is level
+     * 1, level PP_SOAP_MAX_DEPTH is fine, one more is too deep even when
+     * the document would be malformed further on */
+    {
+        char *d = apr_pstrdup(p, ENV_OPEN "<S:Body>");
+
+        for (i = 2; i < PP_SOAP_MAX_DEPTH; i++)
+            d = apr_pstrcat(p, d, "<a>", NULL);
+        for (i = 2; i < PP_SOAP_MAX_DEPTH; i++)
+            d = apr_pstrcat(p, d, "</a>", NULL);
+        d = apr_pstrcat(p, d, "</S:Body></S:Envelope>", NULL);
+        st = parse(p, d, &req, &err);
+        ok(st == PP_SOAP_NO_TOKENS, "exactly %d levels are not too deep (%s)",
+           PP_SOAP_MAX_DEPTH, err);
+        d = apr_pstrdup(p, ENV_OPEN "<S:Body>");
+        for (i = 2; i < PP_SOAP_MAX_DEPTH + 1; i++)
+            d = apr_pstrcat(p, d, "<a>", NULL);
+        d = apr_pstrcat(p, d, "<unclosed", NULL);
+        st = parse(p, d, &req, &err);
+        ok(st == PP_SOAP_TOO_DEEP, "%d levels, then truncated: too deep (%s)",
+           PP_SOAP_MAX_DEPTH + 1, err);
+        ok(pp_soap_find_ticket(p, d, strlen(d), &ticket, &err)
+           == PP_SOAP_TOO_DEEP, "pp_soap_find_ticket has the same limit");
     }
     {
         char *many = apr_pstrdup(p, ENV_OPEN "<S:Body><ps:RequestMultipleSecurityTokens "

@@ -47,12 +47,12 @@ int main(void)
     ok(pp_cid_from_puid(0) >> 63 == 0, "a positive 64-bit integer");
     is_str(pp_hex16(p, APR_UINT64_C(0xAB)), "00000000000000AB", "hex16");
     {
-        apr_uint64_t v = 0;
+        apr_uint64_t u = 0;
 
-        ok(pp_parse_u64("-1", &v) && v == APR_UINT64_MAX,
+        ok(pp_parse_u64("-1", &u) && u == APR_UINT64_MAX,
            "a negative PUID is two's complement");
-        ok(!pp_parse_u64("18446744073709551616", &v), "2^64 overflows");
-        ok(pp_parse_u64("18446744073709551615", &v) && v == APR_UINT64_MAX,
+        ok(!pp_parse_u64("18446744073709551616", &u), "2^64 overflows");
+        ok(pp_parse_u64("18446744073709551615", &u) && u == APR_UINT64_MAX,
            "2^64-1 fits");
     }
     return tap_done();

@@ -7,6 +7,41 @@
 #define KEY_A "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 #define KEY_B "Hx4dHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA="
 
+/* What a cleanup registered on the keyring's pool before the keyring
+ * sees of its keys. Cleanups run in the reverse order they were
+ * registered (apr_pools.h), and all of them before the pool's memory is
+ * released: this one runs after the keyring's own, while the keys'
+ * memory is still the pool's, so looking at it is well-defined. */
+typedef struct {
+    const unsigned char *keys;      /* the ring's key array */
+    size_t len;                     /* its size in bytes */
+    int ran, wiped;
+} probe_t;
+
+static apr_status_t probe_keys(void *data)
+{
+    probe_t *pr = data;
+    size_t i;
+
+    pr->ran = 1;
+    pr->wiped = pr->keys != NULL && pr->len > 0;
+    for (i = 0; pr->keys && i < pr->len; i++)
+        if (pr->keys[i] != 0)
+            pr->wiped = 0;
+    return APR_SUCCESS;
+}
+
+static int nonzero(const void *b, size_t n)
+{
+    const unsigned char *c = b;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (c[i] != 0)
+            return 1;
+    return 0;
+}
+
 static const char *flip(apr_pool_t *p, const char *t, size_t at)
 {
     char *c = apr_pstrdup(p, t);
@@ -35,7 +70,30 @@ int main(void)
     ok(pp_keyring_parse(p, KEY_A "\nnot base64!\n", &err) == NULL
        && strstr(err, "line 2") != NULL, "junk on line 2 refused");
     ok(pp_keyring_parse(p, "\n# nothing\n", &err) == NULL, "no key refused");
-    ok(memcmp(a->keys->elts, b->keys->elts, 32) != 0, "keys differ");
+    {
+        /* the derivations of docs/tickets.md, for KEY_A (computed with
+         * openssl dgst -sha256 -mac HMAC) */
+        static const unsigned char seal_a[32] = {
+            0xcd, 0xcb, 0x11, 0xfa, 0xb4, 0x1b, 0x01, 0x3a, 0x33, 0x40, 0xb0,
+            0x4e, 0x4f, 0xa3, 0x9e, 0xc1, 0xf8, 0x6f, 0x6e, 0x80, 0x8b, 0x61,
+            0x06, 0xa5, 0x87, 0x07, 0x69, 0x96, 0x7b, 0x65, 0x85, 0x4b };
+        static const unsigned char mbi_a[32] = {
+            0x0a, 0x99, 0x42, 0xd6, 0x0e, 0x20, 0x29, 0x9a, 0x59, 0x6d, 0x2b,
+            0x82, 0xeb, 0x0d, 0x2c, 0xce, 0x35, 0xf2, 0xe9, 0x13, 0xaf, 0x1d,
+            0x90, 0x0f, 0x9a, 0x32, 0xc9, 0xaf, 0x8d, 0xcb, 0x46, 0xd0 };
+        const pp_key_t *ka = &APR_ARRAY_IDX(a->keys, 0, pp_key_t);
+        const pp_key_t *kb = &APR_ARRAY_IDX(b->keys, 0, pp_key_t);
+
+        ok(memcmp(ka->seal, seal_a, 32) == 0,
+           "the seal key is HMAC-SHA256(raw, \"mod_passport ticket seal v1\")");
+        ok(memcmp(ka->mbi, mbi_a, 32) == 0,
+           "the MBI key is HMAC-SHA256(raw, \"mod_passport mbi secret v1\")");
+        ok(memcmp(ka->seal, ka->raw, 32) != 0 && memcmp(ka->mbi, ka->raw, 32)
+           && memcmp(ka->seal, ka->mbi, 32) != 0,
+           "one raw key, three different keys: raw, seal and MBI");
+        ok(memcmp(ka->seal, kb->seal, 32) != 0 && memcmp(ka->mbi, kb->mbi, 32),
+           "two raw keys, different derived keys");
+    }
     ok(pp_keyring_new_line(p, &err) != NULL
        && pp_keyring_parse(p, pp_keyring_new_line(p, &err), &err) != NULL,
        "a generated key line parses");
@@ -83,8 +141,8 @@ int main(void)
     ok(pp_ticket_open(p, a, "Passport.Net", "t=abc&p=x", 1, NULL, &o)
        == PP_TICKET_MALFORMED, "junk is malformed");
     ok(pp_ticket_open(p, a, "Passport.Net", apr_pstrcat(p, "B", sealed + 1,
-                      NULL), 1, NULL, &o) != PP_TICKET_OK,
-       "another version byte refused");
+                      NULL), 1, NULL, &o) == PP_TICKET_MALFORMED,
+       "another version byte: not a ticket of ours (malformed)");
     is_str(pp_ticket_from_compact(p, apr_pstrcat(p, "t=", sealed, "&p=00AB",
                                                  NULL)), sealed,
            "ticket taken out of t=...&p=...");
@@ -113,5 +171,40 @@ int main(void)
     t.signin = "";
     ok(pp_ticket_seal(p, a, "Passport.Net", &t, &err) == NULL,
        "empty sign-in refused");
+    t.signin = "alice@example.com";
+
+    /* key material is wiped: by pp_keyring_wipe, and when the keyring's
+     * pool is cleared */
+    {
+        pp_keyring_t *w = pp_keyring_parse(p, KEY_A "\n" KEY_B "\n", &err);
+        const unsigned char *bytes = (const unsigned char *)w->keys->elts;
+        size_t len = (size_t)w->keys->nelts * sizeof(pp_key_t);
+
+        ok(nonzero(bytes, len), "a parsed ring holds its keys");
+        pp_keyring_wipe(w);
+        ok(!nonzero(bytes, len), "pp_keyring_wipe zeroes every key");
+        ok(w->keys->nelts == 0
+           && pp_ticket_seal(p, w, "Passport.Net", &t, &err) == NULL,
+           "and a wiped ring seals nothing (%s)", err);
+    }
+    {
+        apr_pool_t *sp;
+        probe_t *pr = apr_pcalloc(p, sizeof(*pr));
+        pp_keyring_t *w;
+        int n;
+
+        apr_pool_create(&sp, p);
+        apr_pool_cleanup_register(sp, pr, probe_keys, apr_pool_cleanup_null);
+        /* three keys: more than the array's first allocation, so a ring
+         * that grew by copying would leave a copy behind */
+        w = pp_keyring_parse(sp, KEY_A "\n" KEY_B "\n" KEY_A "\n", &err);
+        n = w ? w->keys->nelts : 0;
+        pr->keys = w ? (const unsigned char *)w->keys->elts : NULL;
+        pr->len = (size_t)n * sizeof(pp_key_t);
+        ok(n == 3 && nonzero(pr->keys, pr->len), "a ring in a sub-pool");
+        apr_pool_clear(sp);
+        ok(pr->ran && pr->wiped, "clearing its pool wipes all %d keys", n);
+        apr_pool_destroy(sp);
+    }
     return tap_done();
 }
