@@ -16,5 +16,5 @@ my $log = error_log();
 ok t_cmp($log =~ /AH00489|resuming normal operations/ ? 1 : 0, 1, 'the log holds the start');
 my @dbd = $log =~ /^(.*\[dbd:warn\].*)$/mg;
 ok t_cmp(scalar(@dbd), 0, "no mod_dbd warning at start-up@{[ @dbd ? ': ' . $dbd[0] : '' ]}");
-my @ours = $log =~ /^(.*\[passport:(?:warn|error|crit|alert|emerg)\].*(?:PP000\d).*)$/mg;
+my @ours = grep { /PP000\d/ } $log =~ /^(.*\[passport:(?:warn|error|crit|alert|emerg)\].*)$/mg;
 ok t_cmp(scalar(@ours), 0, "no start-up warning of mod_passport@{[ @ours ? ': ' . $ours[0] : '' ]}");

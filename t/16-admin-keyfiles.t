@@ -17,11 +17,13 @@ use warnings FATAL => 'all';
 use Apache::Test qw(plan ok skip);
 use Apache::TestUtil qw(t_cmp);
 use File::Path qw(remove_tree);
+use lib 't/lib';
+use PassportTest ();
 
 plan tests => 33;
 
 my $t_dir = Apache::Test::vars('t_dir');
-my $bin = "$t_dir/../passport-admin";
+my $bin = PassportTest::admin_path();
 my $dir = "$t_dir/logs/keyfiles";
 my $ro = "$dir/read-only";
 chmod 0755, $ro if -d $ro;
@@ -37,6 +39,8 @@ sub admin_limited {
     my $limit = defined $kib ? "trap \"\" XFSZ; ulimit -f $kib; " : '';
     my $cmd = join ' ', 'bash', '-c', "'${limit}exec \"\$\@\"'", '_',
         map { my $a = $_; $a =~ s/'/'\\''/g; "'$a'" } $bin, @args;
+    # the sanitizer run's options for passport-admin (scripts/sanitizer-env)
+    local $ENV{ASAN_OPTIONS} = $ENV{PP_ADMIN_ASAN_OPTIONS} if $ENV{PP_ADMIN_ASAN_OPTIONS};
     my $out = qx{$cmd 2>&1 </dev/null};
     return ($? >> 8, $out);
 }
