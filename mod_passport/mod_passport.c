@@ -10,6 +10,7 @@
 #include "mod_passport_config.h"
 #include "mod_passport_handlers.h"
 #include "mod_passport_http.h"
+#include "mod_passport_sni.h"
 #include "pp_note.h"
 #include "pp_soap.h"
 
@@ -35,14 +36,29 @@ static void pp_child_init(apr_pool_t *p, server_rec *s)
     pp_soap_init();
 }
 
+static void pp_optional_fn_retrieve(void)
+{
+    pp_sni_retrieve_fns();
+}
+
 static void pp_register_hooks(apr_pool_t *p)
 {
     /* before mod_dbd's post_config, which groups the statements */
     static const char *const before_dbd[] = { "mod_dbd.c", NULL };
+    /* before mod_ssl's post_read_request, which answers 400 (AH02031)
+     * to a request with SNI and no host: the HTTP/0.9 Nexus request over
+     * TLS must have its host by then. Named rather than REALLY_FIRST:
+     * mod_ssl is the one hook it must precede, and the others keep their
+     * order (mod_setenvif stays before mod_ssl, as mod_ssl asks). */
+    static const char *const before_ssl[] = { "mod_ssl.c", NULL };
 
     (void)p;
     ap_hook_check_config(pp_config_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(pp_config_post, NULL, before_dbd, APR_HOOK_MIDDLE);
+    ap_hook_optional_fn_retrieve(pp_optional_fn_retrieve, NULL, NULL,
+                                 APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(pp_sni_http09_host, NULL, before_ssl,
+                              APR_HOOK_MIDDLE);
     ap_hook_handler(pp_nexus_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_login2_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_logout_handler, NULL, NULL, APR_HOOK_MIDDLE);

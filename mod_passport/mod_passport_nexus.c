@@ -5,7 +5,8 @@
  *
  * Apache sends no head for HTTP/0.9, and old Pidgin asks the Nexus in
  * HTTP/0.9 and needs PassportURLs: such a request gets the status line
- * and headers written as the whole of the response.
+ * and headers written as the whole of the response. Over TLS its vhost
+ * (hence its realm) is the one its SNI name selected (mod_passport_sni.c).
  */
 #include "mod_passport_config.h"
 #include "mod_passport_handlers.h"

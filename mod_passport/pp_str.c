@@ -263,3 +263,24 @@ const char *pp_log_escape(apr_pool_t *p, const char *s)
     *o = '\0';
     return out;
 }
+
+int pp_is_host_name(const char *s)
+{
+    const char *label, *c;
+    apr_size_t n;
+
+    if (s == NULL || *s == '\0' || strlen(s) > 253)
+        return 0;
+    for (label = c = s;; c++) {
+        if (*c == '.' || *c == '\0') {
+            n = (apr_size_t)(c - label);
+            if (n == 0 || n > 63 || label[0] == '-' || c[-1] == '-')
+                return 0;
+            if (*c == '\0')
+                return apr_isalpha(label[0]);
+            label = c + 1;
+        }
+        else if (!apr_isalnum(*c) && *c != '-')
+            return 0;
+    }
+}

@@ -62,4 +62,11 @@ const char *pp_json_escape(apr_pool_t *p, const char *s);
  * backslashes and double quotes as \xhh (as ap_escape_logitem does).
  * NULL gives "-". */
 const char *pp_log_escape(apr_pool_t *p, const char *s);
+
+/* A DNS host name as TLS SNI carries it (RFC 6066 3, RFC 1123 2.1):
+ * dot-separated labels of 1 to 63 letters, digits and hyphens, no label
+ * starting or ending with a hyphen, at most 253 bytes, no empty label
+ * (so no leading or trailing dot) and a last label that starts with a
+ * letter (so no IPv4 literal). */
+int pp_is_host_name(const char *s);
 #endif

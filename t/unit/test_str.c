@@ -55,5 +55,42 @@ int main(void)
         ok(pp_parse_u64("18446744073709551615", &u) && u == APR_UINT64_MAX,
            "2^64-1 fits");
     }
+    /* SNI names (the HTTP/0.9 Nexus over TLS) */
+    {
+        char name[300];
+
+        ok(pp_is_host_name("nexus.passport.com"), "a host name");
+        ok(pp_is_host_name("localhost"), "one label");
+        ok(pp_is_host_name("Nexus-B.Example.TEST"), "mixed case");
+        ok(pp_is_host_name("a1.x-y.example"), "digits and inner hyphens");
+        ok(!pp_is_host_name(NULL), "NULL refused");
+        ok(!pp_is_host_name(""), "empty refused");
+        ok(!pp_is_host_name("nexus.example.net."), "trailing dot refused");
+        ok(!pp_is_host_name(".example.net"), "leading dot refused");
+        ok(!pp_is_host_name("a..example"), "empty label refused");
+        ok(!pp_is_host_name("-a.example"), "label starting with - refused");
+        ok(!pp_is_host_name("a-.example"), "label ending with - refused");
+        ok(!pp_is_host_name("bad_name.example"), "underscore refused");
+        ok(!pp_is_host_name("a.example:443"), "port refused");
+        ok(!pp_is_host_name("a b.example"), "space refused");
+        ok(!pp_is_host_name("caf\xc3\xa9.example"), "non-ASCII refused");
+        ok(!pp_is_host_name("127.0.0.1"), "IPv4 literal refused");
+        ok(!pp_is_host_name("example.123"), "numeric last label refused");
+        ok(!pp_is_host_name("[::1]"), "IPv6 literal refused");
+        memset(name, 'a', 63);
+        memcpy(name + 63, ".example", 9);
+        ok(pp_is_host_name(name), "63-byte label accepted");
+        memset(name, 'a', 64);
+        memcpy(name + 64, ".example", 9);
+        ok(!pp_is_host_name(name), "64-byte label refused");
+        /* 4 x (62 + '.') + 'a' = 253 bytes: the longest name */
+        memset(name, 'a', sizeof(name));
+        name[62] = name[125] = name[188] = name[251] = '.';
+        name[253] = '\0';
+        ok(pp_is_host_name(name), "253 bytes accepted");
+        name[253] = 'a';
+        name[254] = '\0';
+        ok(!pp_is_host_name(name), "254 bytes refused");
+    }
     return tap_done();
 }
