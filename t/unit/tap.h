@@ -16,6 +16,9 @@ static int tap_n, tap_failed;
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 #define is_str(got, want, ...) \
     tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
+#define is_int(got, want, ...) \
+    tap_is_int((apr_int64_t)(got), (apr_int64_t)(want), __FILE__, __LINE__, \
+               __VA_ARGS__)
 
 static inline int tap_ok(int pass, const char *file, int line,
                          const char *fmt, ...)
@@ -48,6 +51,18 @@ static inline int tap_is_str(const char *got, const char *want,
     if (!pass)
         printf("#          got: '%s'\n#     expected: '%s'\n",
                got ? got : "(null)", want ? want : "(null)");
+    return pass;
+}
+
+static inline int tap_is_int(apr_int64_t got, apr_int64_t want,
+                             const char *file, int line, const char *name)
+{
+    int pass = got == want;
+
+    tap_ok(pass, file, line, "%s", name);
+    if (!pass)
+        printf("#          got: %" APR_INT64_T_FMT "\n#     expected: %"
+               APR_INT64_T_FMT "\n", got, want);
     return pass;
 }
 
