@@ -110,7 +110,9 @@ int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
             return refuse(no, PP_FAULT_CLIENT, apr_psprintf(p, "'%s' with "
                           "policy MBI_SSL is only issued over HTTPS",
                           it->address));
-        if (strcmp(w->audience, PP_ADDRESS_P2PSLC) == 0) {
+        /* addresses match without case (served()), so the kinds do too:
+         * PassportService may spell them in any case */
+        if (strcasecmp(w->audience, PP_ADDRESS_P2PSLC) == 0) {
             if (realm->ca == NULL)
                 return refuse(no, PP_FAULT_CLIENT, PP_ADDRESS_P2PSLC
                               " (MBI_X509_CID certificates) needs a CA, and "
@@ -118,7 +120,7 @@ int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
                               " PassportCAKeyFile)");
             w->kind = PP_TOKEN_X509;
         }
-        else if (strcmp(w->audience, PP_ADDRESS_LEGACY) == 0) {
+        else if (strcasecmp(w->audience, PP_ADDRESS_LEGACY) == 0) {
             w->kind = PP_TOKEN_LEGACY;
             w->with_secret = 1;
         }
