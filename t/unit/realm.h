@@ -6,7 +6,10 @@
 #ifndef PP_TEST_REALM_H
 #define PP_TEST_REALM_H
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <apr_strings.h>
 
 #include "pp_realm.h"
 #include "pp_keys.h"
