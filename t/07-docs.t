@@ -1,36 +1,352 @@
-# Every directive the module declares is documented in docs/directives.md
-# (with Syntax, Default, Context) and every config field is merged.
+# docs/directives.md against the code:
+# 1. every directive the module declares has a section with Syntax,
+#    Default and Context, and every config field is merged;
+# 2. every directive's documented Default is what an empty configuration
+#    does, seen from outside. "Empty" is a private httpd (the shared test
+#    server's main server sets values its vhosts inherit, so no vhost
+#    there is empty) with only what a request needs to reach mod_passport:
+#      main server (port 1): no mod_passport directive at all, only the
+#        SetHandler locations (nexus, login2, RST, verify) and a partner
+#        location (AuthType Passport1.4, Require valid-user);
+#      vhost "keyed" (port 2): PassportKeyFile and mod_dbd's DBDriver/
+#        DBDParams (the shipped schema and the test accounts), since
+#        nothing is issued without them; no other mod_passport directive.
+#    Where a default can only be seen in the code (the SQL of
+#    PassportAccountQuery, the full list of PassportService) the doc is
+#    also compared with the code's #define or table.
+# A directive with neither a check below nor an entry in %not_observable
+# (with its reason) fails the test: add one with the directive.
 use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp);
 use File::Spec ();
+use File::Copy qw(copy);
+use lib 't/lib';
+use PassportTest qw(private_server p14_header from_pp url_encode admin
+                    rst_envelope rst_fault);
 
-my $top = File::Spec->catdir(Apache::Test::vars('t_dir'), '..');
+my $t_dir = Apache::Test::vars('t_dir');
+my $top = File::Spec->catdir($t_dir, '..');
 sub slurp { open my $fh, '<', "$top/$_[0]" or die "$_[0]: $!"; local $/; <$fh> }
 
 my $config_c = slurp('mod_passport/mod_passport_config.c');
 my $config_h = slurp('mod_passport/mod_passport_config.h');
+my $realm_c = slurp('mod_passport/pp_realm.c');
+my $realm_h = slurp('mod_passport/pp_realm.h');
 my $docs = slurp('docs/directives.md');
 
+my @results;    # [got, expected, name]
+sub check { push @results, [@_] }
+
+# ---- 1. documented, merged ------------------------------------------------
 my @directives = $config_c =~ /AP_INIT_\w+\(\s*"(Passport\w+)"/g;
 my @fields;
 for my $type (qw(pp_srv_cfg_t pp_dir_cfg_t)) {
     my ($struct) = $config_h =~ /typedef struct \{((?:(?!typedef).)*?)\} \Q$type\E;/s;
     push @fields, $struct =~ /(\w+)\s*(?:\[[^\]]*\])?;/g;
 }
-
-plan tests => 1 + 2 * @directives + @fields;
-
-ok t_cmp(scalar(@directives) > 0, 1, 'found the directive table');
+check(scalar(@directives) > 0 ? 1 : 0, 1, 'found the directive table');
+my %default;
 for my $d (@directives) {
     my ($section) = $docs =~ /^## \Q$d\E\n(.*?)(?=^## |\z)/ms;
-    ok t_cmp(defined $section ? 1 : 0, 1, "$d has a section in docs/directives.md");
-    ok t_cmp(($section // '') =~ /Syntax.*Default.*Context/s ? 1 : 0, 1,
-             "$d documents Syntax, Default and Context");
+    check(defined $section ? 1 : 0, 1, "$d has a section in docs/directives.md");
+    check(($section // '') =~ /Syntax.*Default.*Context/s ? 1 : 0, 1,
+          "$d documents Syntax, Default and Context");
+    ($default{$d}) = ($section // '') =~ /^\| Default \| (.*?) \|$/m;
 }
 for my $f (@fields) {
-    ok t_cmp($config_c =~ /MERGE_\w+\(\s*\Q$f\E\s*\)/ ? 1 : 0, 1,
-             "field $f is merged");
+    check($config_c =~ /MERGE_\w+\(\s*\Q$f\E\s*\)/ ? 1 : 0, 1, "field $f is merged");
 }
+
+# ---- 2. the documented defaults -------------------------------------------
+# The value of a default written as the directive itself, "`PassportX V`"
+# (quotes around V removed); undef when the doc words it otherwise.
+sub value_of {
+    my ($d) = @_;
+    my ($v) = ($default{$d} // '') =~ /^`\Q$d\E (.+)`$/ or return undef;
+    $v =~ s/^"(.*)"$/$1/;
+    return $v;
+}
+# A default documented as "none ..." (nothing set, nothing sent).
+sub is_none { ($default{$_[0]} // '') =~ /^none\b/ ? 1 : 0 }
+# A #define of the code, as its C string or number.
+sub define_of {
+    my ($name) = @_;
+    my ($v) = $config_h =~ /^#define \Q$name\E\s+((?:\\\n|.)*?)\s*$/m or return undef;
+    $v =~ s/\\\n\s*/ /g;
+    $v =~ s/^\s*"(.*)"\s*$/$1/s;
+    return $v;
+}
+
+my $ENV_CGI = "$t_dir/cgi-bin/env.pl";
+my $conf = <<"CONF";
+ServerName empty.docs.test
+<Location /rdr/pprdr.asp>
+    SetHandler passport-nexus
+</Location>
+<Location /login2.srf>
+    SetHandler passport-login2
+</Location>
+<Location /RST.srf>
+    SetHandler passport-rst
+</Location>
+<Location /verify>
+    SetHandler passport-verify
+</Location>
+<Directory $t_dir/cgi-bin>
+    Options +ExecCGI
+    SetHandler cgi-script
+</Directory>
+Alias /partner/env $ENV_CGI
+<Location /partner>
+    AuthType Passport1.4
+    Require valid-user
+</Location>
+
+<VirtualHost 127.0.0.1:\@PORT2\@>
+    ServerName Keyed.Docs.Test
+    PassportKeyFile \@ServerRoot\@/conf/keys/main.key
+    DBDriver sqlite3
+    DBDParams \@DIR\@/accounts.db
+</VirtualHost>
+CONF
+my $srv = private_server('docs', 2, $conf, prepare => sub {
+    copy("$t_dir/var/accounts.db", "$_[0]/accounts.db") or die "copy accounts.db: $!";
+    # what the shared server's recording vhosts wrote is not ours
+    system("sqlite3 '$_[0]/accounts.db' 'DELETE FROM issued_tickets'") == 0
+        or die "sqlite3: cannot empty issued_tickets\n";
+});
+my ($EMPTY, $KEYED) = (1, 2);
+my $key = "$t_dir/conf/keys/main.key";
+
+sub nexus { scalar $srv->GET($_[0], '/rdr/pprdr.asp')->header('PassportURLs') // '' }
+sub field { my ($h, $f) = @_; $h =~ /(?:^|,)\Q$f\E=([^,]*)/ ? $1 : undef }
+sub sign_in { $srv->GET($_[0], '/login2.srf', Authorization =>
+                  p14_header(signin => 'sha@example.com', pwd => 'sha-pw', @_[1 .. $#_])) }
+sub rst { my ($n, @tokens) = @_;
+          $srv->POST($n, '/RST.srf', 'Content-Type' => 'text/xml',
+                     content => rst_envelope('sha@example.com', 'sha-pw', @tokens))->content }
+sub issue_for {
+    my ($audience) = @_;
+    my (undef, $t) = admin('issue', '--key-file', $key, '--signin', 'sha@example.com',
+                           '--puid', '3', '--audience', $audience);
+    chomp $t;
+    return $t;
+}
+sub partner_code {
+    my ($ticket) = @_;
+    return $srv->GET($KEYED, '/partner/env', Authorization => "Passport1.4 from-PP='$ticket'")->code;
+}
+sub verify_on {
+    my ($n, $ticket, $audience) = @_;
+    my $c = $srv->POST($n, '/verify', content => [ ticket => $ticket, audience => $audience ]);
+    return ($c->code, $c->content);
+}
+
+my $nexus_empty = nexus($EMPTY);
+my $nexus_keyed = nexus($KEYED);
+my $good = sign_in($KEYED);
+my $wrong = sign_in($KEYED, pwd => 'wrong');
+my $partner_challenge = $srv->GET($KEYED, '/partner/env');
+
+# Each check takes the directive's name; what it pushes must come out
+# right for the documented default to hold. A default worded in a way a
+# check does not understand fails it: change the check with the doc.
+my %check;
+
+$check{PassportRealm} = sub {
+    my $v = value_of($_[0]);
+    check(field($nexus_empty, 'DARealm'), $v, "$_[0]: DARealm is the documented '" . ($v // '?') . "'");
+    check(scalar($wrong->header('WWW-Authenticate')) =~ /,srealm=([^,]*),/ ? $1 : undef, $v,
+          "$_[0]: and srealm");
+    check(define_of('PP_DEFAULT_REALM'), $v, "$_[0]: PP_DEFAULT_REALM agrees");
+};
+$check{PassportDALogin} = sub {
+    my $text = $default{$_[0]} // '';
+    my ($suffix) = $text =~ /^the virtual host's `ServerName` followed by `([^`]+)`$/;
+    check(defined $suffix ? 1 : 0, 1, "$_[0]: the default is understood ($text)");
+    $suffix //= '?';
+    check(field($nexus_empty, 'DALogin'), "empty.docs.test$suffix", "$_[0]: the main server's ServerName + $suffix");
+    check(field($nexus_keyed, 'DALogin'), "Keyed.Docs.Test$suffix", "$_[0]: a vhost's own ServerName + $suffix");
+};
+for my $pair ([PassportDAReg => 'DAReg'], [PassportProperties => 'Properties'],
+              [PassportPrivacy => 'Privacy'], [PassportGeneralRedir => 'GeneralRedir'],
+              [PassportHelp => 'Help']) {
+    my ($d, $f) = @$pair;
+    $check{$d} = sub {
+        check(($default{$d} // '') =~ /^none \(not sent\)$/ ? 1 : 0, 1, "$d: documented as none (not sent)");
+        check(defined field($nexus_empty, $f) ? "sent: $nexus_empty" : 'not sent', 'not sent',
+              "$d: no $f in PassportURLs");
+    };
+}
+$check{PassportConfigVersion} = sub {
+    my $v = value_of($_[0]);
+    check(field($nexus_empty, 'ConfigVersion'), $v, "$_[0]: ConfigVersion in PassportURLs");
+    check(scalar $good->header('PassportConfig'), 'ConfigVersion=' . ($v // '?'), "$_[0]: and in PassportConfig");
+    check(define_of('PP_DEFAULT_CONFIG_VERSION'), $v, "$_[0]: PP_DEFAULT_CONFIG_VERSION agrees");
+};
+$check{PassportAccountQuery} = sub {
+    my $v = value_of($_[0]);
+    # the SQL text itself can only be seen in the code
+    check(define_of('PP_DEFAULT_ACCOUNT_QUERY'), $v, "$_[0]: the documented SQL is PP_DEFAULT_ACCOUNT_QUERY");
+    check($good->code, 200, "$_[0]: it finds an account of the shipped schema");
+    check(from_pp($good) // '', qr/&p=0000000000000003$/, "$_[0]: with its PUID (column 2)");
+};
+$check{PassportKeyFile} = sub {
+    check(is_none($_[0]) && $default{$_[0]} =~ /issues no tickets/ ? 1 : 0, 1,
+          "$_[0]: documented as none, no tickets issued");
+    my $res = sign_in($EMPTY);
+    check($res->code, 401, "$_[0]: without it login2.srf signs no one in");
+    check(scalar $res->header('WWW-Authenticate'), qr/^Passport1\.4 da-status=failed-noretry,/,
+          "$_[0]: failed-noretry, not the user's fault");
+    check((rst_fault(rst($EMPTY, ['messenger.msn.com'])))[0], 'S:Server', "$_[0]: RST.srf: S:Server");
+    my ($code, $json) = verify_on($EMPTY, 't=x', 'messenger.msn.com');
+    check("$code $json", '500 {"valid":false,"reason":"server-error"}', "$_[0]: /verify: 500");
+};
+$check{PassportTicketLifetime} = sub {
+    my $v = value_of($_[0]);
+    my ($c) = grep { /^MSPAuth=/ } $good->header('Set-Cookie');
+    check(($c // '') =~ /; Max-Age=(\d+);/ ? $1 : undef, $v, "$_[0]: the cookies' Max-Age");
+    my ($code, $json) = verify_on($KEYED, from_pp($good) // 'x', 'messenger.msn.com');
+    my ($i, $e) = $json =~ /"issued":(\d+),"expires":(\d+)/;
+    check(defined $e ? $e - $i : undef, $v, "$_[0]: a ticket's expires - issued");
+    check(define_of('PP_DEFAULT_TICKET_LIFETIME'), $v, "$_[0]: PP_DEFAULT_TICKET_LIFETIME agrees");
+};
+$check{PassportSite} = sub {
+    my ($id, $url) = split ' ', value_of($_[0]) // '? ?';
+    my ($host) = $url =~ m{^https?://([^/:]+)};
+    my $res = sign_in($KEYED, id => $id, orgurl => url_encode($url), ru => url_encode($url));
+    check(scalar $res->header('Authentication-Info') // '', qr/,ru=\Q$url\E$/,
+          "$_[0]: site $id answers with ru=$url");
+    my ($code, $json) = verify_on($KEYED, from_pp($res) // 'x', $host // '?');
+    check($code, 200, "$_[0]: its ticket's audience is the URL's host");
+    $res = sign_in($KEYED, id => '42', orgurl => url_encode('https://partner.example.com/'),
+                   ru => url_encode('https://partner.example.com/'));
+    check(scalar $res->header('WWW-Authenticate') // '', qr/^Passport1\.4 da-status=failed-noretry,/,
+          "$_[0]: and it is the only site");
+};
+$check{PassportDomainRedirect} = sub {
+    check(is_none($_[0]), 1, "$_[0]: documented as none");
+    for my $who ('x@other-realm.example', 'x@hotmail.com') {
+        my $res = sign_in($KEYED, signin => $who);
+        check($res->code, 401, "$_[0]: $who is not redirected");
+    }
+};
+$check{PassportCoBrandURL} = sub {
+    check($default{$_[0]} // '', 'none (not sent)', "$_[0]: documented as none (not sent)");
+    check(scalar $wrong->header('WWW-Authenticate') =~ /cburl=/ ? 'sent' : 'not sent', 'not sent',
+          "$_[0]: no cburl in the challenge");
+};
+$check{PassportCoBrandText} = sub {
+    check($default{$_[0]} // '', 'none (not sent)', "$_[0]: documented as none (not sent)");
+    check(scalar $wrong->header('WWW-Authenticate'), 'Passport1.4 da-status=failed,srealm=Passport.Net,ts=-1,prompt',
+          "$_[0]: no cbtxt: the challenge ends at prompt");
+};
+$check{PassportService} = sub {
+    my @doc = ($default{$_[0]} // '') =~ /`([^`]+)`/g;
+    # the code's table, its two named addresses resolved
+    my ($table) = $realm_c =~ /default_services\[\]\s*=\s*\{(.*?)\};/s;
+    my %macro = $realm_h =~ /^#define (PP_ADDRESS_\w+) "([^"]*)"/mg;
+    my @code = map { /^"(.*)"$/ ? $1 : $macro{$_} // $_ } ($table // '') =~ /("[^"]*"|PP_ADDRESS_\w+)/g;
+    check(join(' ', @doc), join(' ', @code), "$_[0]: the documented list is the code's, in order");
+    my @plain = grep { $_ ne 'p2pslc.messenger.msn.com' } @doc;
+    my $x = rst($KEYED, map { [$_] } @plain);
+    my @got = $x =~ m{<wsa:Address>([^<]+)</wsa:Address>}g;
+    check(join(' ', @got), join(' ', @plain), "$_[0]: a token for each documented address");
+    check((rst_fault(rst($KEYED, ['p2pslc.messenger.msn.com', 'MBI_X509_CID'])))[1], qr/needs a CA/,
+          "$_[0]: p2pslc is served too (refused only for want of a CA)");
+    check((rst_fault(rst($KEYED, ['evil.example.com'])))[1], qr/does not serve 'evil\.example\.com'/,
+          "$_[0]: an address not in the list is not served");
+};
+$check{PassportMaxRequestBody} = sub {
+    my $v = value_of($_[0]) // 0;
+    my $over = $srv->POST($KEYED, '/RST.srf', 'Content-Type' => 'text/xml', content => 'x' x ($v + 1));
+    check((rst_fault($over->content))[1], qr/request body over $v bytes/, "$_[0]: $v + 1 bytes are refused");
+    my $at = $srv->POST($KEYED, '/RST.srf', 'Content-Type' => 'text/xml', content => '<x>' . ('x' x ($v - 7)) . '</x>');
+    check((rst_fault($at->content))[1], qr/not a SOAP Envelope/, "$_[0]: $v bytes are read");
+    check(define_of('PP_DEFAULT_MAX_BODY'), $v, "$_[0]: PP_DEFAULT_MAX_BODY agrees");
+};
+$check{PassportTicketRecordQuery} = sub {
+    check($default{$_[0]} // '', 'none (nothing is written)', "$_[0]: documented as none (nothing is written)");
+    my $db = $srv->dir . '/accounts.db';
+    my $rows = qx{sqlite3 '$db' 'SELECT count(*) FROM issued_tickets'};
+    chomp $rows;
+    check($rows, '0', "$_[0]: after sign-ins, no ticket was written");
+};
+# The CA pair: either file alone does not start the server (t/06-badconf.t),
+# so the default of each is the pair's absence, and that is observable.
+for my $d (qw(PassportCACertificateFile PassportCAKeyFile)) {
+    $check{$d} = sub {
+        check(is_none($d), 1, "$d: documented as none");
+        check((rst_fault(rst($KEYED, ['p2pslc.messenger.msn.com', 'MBI_X509_CID'])))[1],
+              qr/needs a CA, and this realm has none/, "$d: p2pslc is answered with a fault saying so");
+    };
+}
+$check{PassportPartnerSite} = sub {
+    check($default{$_[0]} // '', 'none (no `id=` in the challenge)', "$_[0]: documented as no id=");
+    check(scalar $partner_challenge->header('WWW-Authenticate') // '', qr/^Passport1\.4 ru=/,
+          "$_[0]: the challenge starts at ru=");
+};
+$check{PassportPartnerAudience} = sub {
+    # the name the doc says, lower-cased as it says
+    my $d = $_[0];
+    my $text = $default{$d} // '';
+    my $want = $text =~ /`ServerName`/ ? 'Keyed.Docs.Test'
+             : $text =~ /request's host name/ ? '127.0.0.1' : undef;
+    check(defined $want ? 1 : 0, 1, "$d: the default is understood ($text)");
+    $want = lc $want if defined $want && $text =~ /lower-case/;
+    check(partner_code(issue_for($want // '?')), 200, "$d: a ticket for '" . ($want // '?') . "' passes");
+    for my $other ('127.0.0.1', 'Keyed.Docs.Test', 'keyed.docs.test') {
+        next if $other eq ($want // '');
+        check(partner_code(issue_for($other)), 302, "$d: one for '$other' does not");
+    }
+};
+$check{PassportPartnerLoginURL} = sub {
+    my ($scheme, $then) = ($default{$_[0]} // '') =~ /^`([a-z]+:\/\/)` followed by `(\w+)`$/;
+    check($then // '', 'PassportDALogin', "$_[0]: the default is understood (" . ($default{$_[0]} // '') . ')');
+    my $dalogin = field($nexus_keyed, 'DALogin') // '?';
+    check(scalar $partner_challenge->header('Location') // '', qr/^\Q@{[ $scheme \/\/ '?' ]}$dalogin\E\?/,
+          "$_[0]: Location is $scheme + DALogin");
+};
+$check{PassportPartnerReturnURL} = sub {
+    check($default{$_[0]} // '', 'the URL that was requested', "$_[0]: documented as the requested URL");
+    my $url = url_encode($srv->url($KEYED, '/partner/env'));
+    check(scalar $partner_challenge->header('WWW-Authenticate') // '', qr/ru=\Q$url\E,/,
+          "$_[0]: ru= is the requested URL, escaped");
+};
+$check{PassportPartnerChallenge} = sub {
+    my $v = value_of($_[0]) // '?';
+    check(scalar $partner_challenge->header('WWW-Authenticate') // '', qr/,ct=\d+,\Q$v\E$/,
+          "$_[0]: the challenge ends with $v");
+};
+$check{PassportPartnerSOAPTicket} = sub {
+    my $v = value_of($_[0]) // '?';
+    check($v, 'Off', "$_[0]: documented as Off");
+    my $t = issue_for('keyed.docs.test');
+    (my $x = $t) =~ s/&/&amp;/g;
+    my $soap = qq{<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">}
+             . qq{<soap:Header><ABAuthHeader xmlns="http://www.msn.com/webservices/AddressBook"><TicketToken>$x</TicketToken>}
+             . qq{</ABAuthHeader></soap:Header><soap:Body/></soap:Envelope>};
+    check($srv->POST($KEYED, '/partner/env', 'Content-Type' => 'text/xml', content => $soap)->code, 302,
+          "$_[0]: a ticket in a SOAP header does not pass");
+    check(partner_code($t), 200, "$_[0]: (the same ticket as from-PP does)");
+};
+
+# Directives whose default cannot be seen from outside, each with why.
+my %not_observable = (
+);
+
+for my $d (@directives) {
+    my $how = $check{$d} ? 'checked' : $not_observable{$d} ? 'explained' : 'neither';
+    check($how ne 'neither' ? 1 : 0, 1, "$d: its default has a behavioural check or a reason");
+    $check{$d}->($d) if $check{$d};
+}
+for my $d (sort keys %check, sort keys %not_observable) {
+    check((grep { $_ eq $d } @directives) ? 1 : 0, 1, "$d (checked here) is a directive of the module");
+}
+$srv->stop;
+
+plan tests => scalar @results;
+ok t_cmp($_->[0], $_->[1], $_->[2]) for @results;

@@ -17,6 +17,9 @@ static int tap_n, tap_failed;
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 #define is_str(got, want, ...) \
     tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
+#define is_int(got, want, ...) \
+    tap_is_int((apr_int64_t)(got), (apr_int64_t)(want), __FILE__, __LINE__, \
+               __VA_ARGS__)
 
 static inline int tap_ok(int pass, const char *file, int line,
                          const char *fmt, ...)
@@ -76,6 +79,18 @@ static inline const char *tap_srcpath(apr_pool_t *p, const char *rel)
 
     return apr_pstrcat(p, srcdir != NULL && *srcdir != '\0' ? srcdir : ".",
                        "/", rel, NULL);
+}
+
+static inline int tap_is_int(apr_int64_t got, apr_int64_t want,
+                             const char *file, int line, const char *name)
+{
+    int pass = got == want;
+
+    tap_ok(pass, file, line, "%s", name);
+    if (!pass)
+        printf("#          got: %" APR_INT64_T_FMT "\n#     expected: %"
+               APR_INT64_T_FMT "\n", got, want);
+    return pass;
 }
 
 /* Start: initialise APR and hand back a pool. */

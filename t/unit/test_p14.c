@@ -140,5 +140,25 @@ int main(void)
            "Passport1.4 da-status=failed-noretry,srealm=R,ts=-1,"
            "cburl=http://x.example/logo.gif,cbtxt=Hi%20there",
            "no-retry challenge with co-branding");
+
+    /* the from-PP of a First Authenticated Request */
+    is_str(pp_p14_from_pp(p, "Passport1.4 from-PP='t=T1&p=0123456789ABCDEF'"),
+           "t=T1&p=0123456789ABCDEF", "from-PP quoted as the Token Response "
+           "gives it: quotes removed");
+    is_str(pp_p14_from_pp(p, "Passport1.4 from-PP=t=T1&p=P"), "t=T1&p=P",
+           "from-PP bare: kept whole, '=' and all");
+    is_str(pp_p14_from_pp(p, "Passport1.4 lc=1033,FROM-pp='T2', ru=x"), "T2",
+           "among other parameters, any case");
+    is_str(pp_p14_from_pp(p, "Passport1.4 from-PP='T3"), "'T3",
+           "an unbalanced quote is not a quoted value");
+    is_str(pp_p14_from_pp(p, "Passport1.4 from-PP=''"), "",
+           "two quotes: an empty ticket");
+    ok(pp_p14_from_pp(p, "Passport1.4 tname=MSPAuth,ru=x") == NULL,
+       "absent: NULL");
+    ok(pp_p14_from_pp(p, "Passport1.4 from-PP,lc=1033") == NULL,
+       "without a value: NULL");
+    ok(pp_p14_from_pp(p, "Basic from-PP='x'") == NULL,
+       "another scheme: NULL");
+    ok(pp_p14_from_pp(p, NULL) == NULL, "no header: NULL");
     return tap_done();
 }

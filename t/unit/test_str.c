@@ -92,5 +92,61 @@ int main(void)
         name[254] = '\0';
         ok(!pp_is_host_name(name), "254 bytes refused");
     }
+
+    /* JSON strings */
+    is_str(pp_json_escape(p, "plain"), "plain", "JSON: plain text kept");
+    is_str(pp_json_escape(p, ""), "", "JSON: empty");
+    is_str(pp_json_escape(p, "a\"b\\c\n\x01\x1f\x7f"),
+           "a\\\"b\\\\c\\u000a\\u0001\\u001f\x7f",
+           "JSON: quote, backslash and controls escaped, DEL kept");
+    is_str(pp_json_escape(p, "caf\xc3\xa9/x"), "caf\xc3\xa9/x",
+           "JSON: UTF-8 and '/' kept as they are");
+
+    /* log lines */
+    {
+        const char *s = "alice@example.com";
+
+        ok(pp_log_escape(p, s) == s, "log: clean input returned as it is");
+    }
+    is_str(pp_log_escape(p, NULL), "-", "log: NULL is '-'");
+    is_str(pp_log_escape(p, "a\"b\\c\nd\te\x7f\xc3\xa9"),
+           "a\\x22b\\x5cc\\x0ad\\x09e\\x7f\\xc3\\xa9",
+           "log: quote, backslash, controls, DEL and non-ASCII as \\xhh");
+    is_str(pp_log_escape(p, "\x1b[31mred"), "\\x1b[31mred",
+           "log: a terminal escape is defused");
+
+    /* sign-in names */
+    ok(pp_signin_valid("a@b"), "sign-in: a@b");
+    ok(pp_signin_valid("alice.smith+tag@example.co.uk"), "sign-in: dots, plus");
+    ok(pp_signin_valid("jos\xc3\xa9@example.com"), "sign-in: UTF-8 allowed");
+    ok(!pp_signin_valid(NULL), "sign-in: NULL refused");
+    ok(!pp_signin_valid(""), "sign-in: empty refused");
+    ok(!pp_signin_valid("alice"), "sign-in: no @ refused");
+    ok(!pp_signin_valid("@example.com"), "sign-in: no local part refused");
+    ok(!pp_signin_valid("alice@"), "sign-in: no domain refused");
+    ok(!pp_signin_valid("a@b@c"), "sign-in: two @ refused");
+    ok(!pp_signin_valid("a b@c"), "sign-in: space refused");
+    ok(!pp_signin_valid("a\tb@c"), "sign-in: tab refused");
+    ok(!pp_signin_valid("a\x7f@c"), "sign-in: DEL refused");
+    ok(!pp_signin_valid("a,b@c"), "sign-in: comma refused");
+    ok(!pp_signin_valid("a'b@c"), "sign-in: single quote refused");
+    ok(!pp_signin_valid("a\"b@c"), "sign-in: double quote refused");
+    {
+        char name[300];
+
+        memset(name, 'a', sizeof(name));
+        memcpy(name + 200, "@example.com", 12);
+        name[255] = '\0';
+        ok(pp_signin_valid(name), "sign-in: 255 bytes accepted");
+        name[255] = 'a';
+        name[256] = '\0';
+        ok(!pp_signin_valid(name), "sign-in: 256 bytes refused");
+    }
+    is_str(pp_signin_normalize(p, "Alice.Smith@EXAMPLE.com"),
+           "alice.smith@example.com", "normalize: ASCII lower-cased");
+    is_str(pp_signin_normalize(p, "JOS\xc3\x89@EXAMPLE.COM"),
+           "jos\xc3\x89@example.com", "normalize: non-ASCII bytes untouched");
+    ok(pp_signin_normalize(p, "Alice") == NULL, "normalize: invalid is NULL");
+    ok(pp_signin_normalize(p, "a,b@c") == NULL, "normalize: a comma is NULL");
     return tap_done();
 }

@@ -91,5 +91,123 @@ int main(void)
         ok(pp_soap_find_ticket(p, doc, strlen(doc), &ticket, &err)
            == PP_SOAP_DOCTYPE, "same safety: DOCTYPE refused");
     }
+
+    /* ---- pp_verify_answer: the endpoint's status and JSON -------------- */
+    {
+        pp_realm_t realm;
+        pp_verify_answer_t a;
+        const char *exp_tk = pp_ticket_seal(p, old, "Passport.Net", &t, &err);
+        const char *all[32];
+        int n = 0, i, echoed = 0;
+
+        memset(&realm, 0, sizeof(realm));
+        realm.name = "Passport.Net";
+        realm.keyring = old;
+
+        pp_verify_answer(p, &realm, compact, "messengerclear.live.com", NULL,
+                         NULL, 2000, &a);
+        is_int(a.status, 200, "valid: 200");
+        is_str(a.json, "{\"valid\":true,\"puid\":\"000000000000002A\","
+               "\"signin\":\"alice@example.com\",\"audience\":"
+               "\"messengerclear.live.com\",\"realm\":\"Passport.Net\","
+               "\"issued\":1000,\"expires\":5000}", "valid: every field");
+        ok(a.note.level == PP_NOTE_NONE && a.note.text == NULL,
+           "valid: nothing logged");
+        all[n++] = a.json;
+
+        pp_verify_answer(p, &realm, sealed, "messengerclear.live.com", nonce,
+                         blob, 2000, &a);
+        is_int(a.status, 200, "valid with a good MBI answer: 200");
+        ok(strstr(a.json, ",\"expires\":5000,\"mbi\":\"ok\"}") != NULL,
+           "and \"mbi\":\"ok\" last (%s)", a.json);
+        all[n++] = a.json;
+
+#define REFUSED(tk, aud, nc, mb, now, reason, name) do { \
+            pp_verify_answer(p, &realm, tk, aud, nc, mb, now, &a); \
+            is_int(a.status, 403, name ": 403"); \
+            is_str(a.json, "{\"valid\":false,\"reason\":\"" reason "\"}", \
+                   name ": the reason"); \
+            is_str(a.note.text, apr_pstrcat(p, "PP0603: verify: ticket " \
+                   "refused for audience '", aud, "': " reason, NULL), \
+                   name ": the note"); \
+            ok(a.note.level == PP_NOTE_INFO, name ": at info"); \
+            all[n++] = a.json; \
+        } while (0)
+
+        REFUSED(sealed, "contacts.msn.com", NULL, NULL, 2000, "bad-audience",
+                "another audience");
+        REFUSED(sealed, "messengerclear.live.com", NULL, NULL, 5000,
+                "expired", "at its expiry");
+        REFUSED(apr_pstrcat(p, "t=", exp_tk, NULL), "messengerclear.live.com",
+                NULL, NULL, 6000, "expired", "compact, expired");
+        REFUSED(sealed, "messengerclear.live.com", "X123", blob, 2000,
+                "bad-mbi", "a wrong nonce");
+        REFUSED("t=bm90LWEtdGlja2V0&p=X", "messengerclear.live.com", NULL,
+                NULL, 2000, "malformed", "junk");
+        realm.name = "Realm.B";
+        REFUSED(sealed, "messengerclear.live.com", NULL, NULL, 2000,
+                "bad-signature", "another realm");
+        realm.name = "Passport.Net";
+        pp_verify_answer(p, &realm, sealed, "a\"b\n", NULL, NULL, 2000, &a);
+        is_str(a.note.text, "PP0603: verify: ticket refused for audience "
+               "'a\\x22b\\x0a': bad-audience", "the audience is escaped in "
+               "the note");
+
+#define BAD(tk, aud, nc, mb, detail, name) do { \
+            pp_verify_answer(p, &realm, tk, aud, nc, mb, 2000, &a); \
+            is_int(a.status, 400, name ": 400"); \
+            is_str(a.json, "{\"valid\":false,\"reason\":\"bad-request\"," \
+                   "\"detail\":\"" detail "\"}", name ": detail"); \
+            is_str(a.note.text, "PP0601: verify: " detail, name ": note"); \
+            all[n++] = a.json; \
+        } while (0)
+
+        BAD(NULL, "messengerclear.live.com", NULL, NULL, "no ticket field",
+            "no ticket");
+        BAD("", "messengerclear.live.com", NULL, NULL, "no ticket field",
+            "an empty ticket");
+        BAD(sealed, NULL, NULL, NULL, "no audience field (the address the "
+            "ticket must be for, e.g. messengerclear.live.com)",
+            "no audience");
+        BAD(sealed, "", NULL, NULL, "no audience field (the address the "
+            "ticket must be for, e.g. messengerclear.live.com)",
+            "an empty audience");
+        BAD(sealed, "messengerclear.live.com", nonce, NULL, "nonce and mbi go "
+            "together", "a nonce without mbi");
+        BAD(sealed, "messengerclear.live.com", NULL, blob, "nonce and mbi go "
+            "together", "mbi without a nonce");
+        pp_verify_bad_request(p, "field \"x\" given twice", &a);
+        is_str(a.json, "{\"valid\":false,\"reason\":\"bad-request\","
+               "\"detail\":\"field \\\"x\\\" given twice\"}",
+               "pp_verify_bad_request: the detail is JSON-escaped");
+
+        realm.keyring = NULL;
+        pp_verify_answer(p, &realm, sealed, "messengerclear.live.com", NULL,
+                         NULL, 2000, &a);
+        is_int(a.status, 500, "no keys: 500");
+        is_str(a.json, "{\"valid\":false,\"reason\":\"server-error\"}",
+               "no keys: server-error");
+        is_str(a.note.text, "PP0602: verify: PassportKeyFile is not set for "
+               "this server", "no keys: the note");
+        ok(a.note.level == PP_NOTE_ERROR, "no keys: at error");
+        all[n++] = a.json;
+
+        /* JSON strings escaped: a sign-in name and a realm that need it */
+        realm.keyring = old;
+        realm.name = "Pass\\port";
+        t.signin = "al\"ice@example.com";
+        pp_verify_answer(p, &realm, pp_ticket_seal(p, old, "Pass\\port", &t,
+                                                   &err),
+                         "messengerclear.live.com", NULL, NULL, 2000, &a);
+        ok(a.status == 200 && strstr(a.json, "\"signin\":\"al\\\"ice@"
+                                     "example.com\",") != NULL
+           && strstr(a.json, "\"realm\":\"Pass\\\\port\",") != NULL,
+           "sign-in name and realm JSON-escaped (%s)", a.json);
+
+        for (i = 0; i < n; i++)
+            if (strstr(all[i], sealed) || strstr(all[i], exp_tk))
+                echoed = 1;
+        ok(!echoed && n == 15, "no answer echoes the ticket (%d answers)", n);
+    }
     return tap_done();
 }
