@@ -4,6 +4,7 @@
 #include "pp_rst.h"
 #include "pp_p14.h"
 #include "pp_str.h"
+#include "pp_legacy.h"
 
 #include <apr_strings.h>
 #include <apr_time.h>
@@ -223,7 +224,8 @@ int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
         }
         gr = &APR_ARRAY_IDX(out->grants, g++, pp_grant_t);
         o->legacy = w->kind == PP_TOKEN_LEGACY;
-        o->token = o->legacy ? gr->ticket : gr->compact;
+        /* the legacy token travels as xs:base64Binary (pp_legacy.h) */
+        o->token = o->legacy ? pp_legacy_cipher(p, gr->ticket) : gr->compact;
         o->secret = w->with_secret ? gr->secret : NULL;
     }
     return 1;

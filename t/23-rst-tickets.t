@@ -11,7 +11,7 @@ use Time::Local qw(timegm);
 use lib 't/lib';
 use PassportTest qw(rst_body rst_post admin);
 
-plan tests => 14;
+plan tests => 16;
 
 my $key = Apache::Test::vars('t_dir') . '/conf/keys/main.key';
 my $res = rst_post(rst_body('rst-msnp15.xml', 'alice@example.com', 'alice-pw,1'));
@@ -31,6 +31,12 @@ ok t_cmp(scalar @secrets, 2, 'two BinarySecrets: legacy and MBI_KEY_OLD');
 # every ticket verifies for its own audience, and not for another
 my ($rc, $out) = admin('ticket', $legacy, '--key-file', $key, '--audience', 'http://Passport.NET/tb');
 ok t_cmp($rc, 0, 'the legacy CipherValue is a ticket for http://Passport.NET/tb');
+# xs:base64Binary, as XML Encryption wants it; its secret is the one of
+# the ticket's canonical (base64url) text, handed out with it
+ok t_cmp($legacy =~ m{\A[A-Za-z0-9+/]+={0,2}\z} && length($legacy) % 4 == 0 ? 1 : 0, 1,
+         'the legacy CipherValue is standard base64 with padding');
+my ($legacy_secret) = $out =~ /^mbi-secret=(\S+)$/m;
+ok t_cmp($legacy_secret, $secrets[0], 'its BinarySecret is re-derivable from it');
 for my $i (1 .. 3) {
     ($rc, $out) = admin('ticket', $ticket{$i}, '--key-file', $key, '--audience', $addresses[$i]);
     ok t_cmp($rc, 0, "Compact$i verifies for $addresses[$i]");
