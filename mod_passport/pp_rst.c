@@ -194,13 +194,18 @@ int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
     memset(out, 0, sizeof(*out));
     out->items = apr_array_make(p, n, sizeof(pp_rstr_item_t));
     out->grants = apr_array_make(p, n, sizeof(pp_grant_t));
-    /* one ticket for every address but p2pslc, sealed together */
+    /* one ticket for every address but p2pslc, sealed together; the
+     * legacy token lives longer, so that it can renew the others */
     for (i = 0; i < n; i++) {
         const pp_rst_want_t *w = &APR_ARRAY_IDX(plan->wants, i, pp_rst_want_t);
+        pp_grant_t *gr;
 
-        if (w->kind != PP_TOKEN_X509)
-            ((pp_grant_t *)apr_array_push(out->grants))->audience =
-                w->audience;
+        if (w->kind == PP_TOKEN_X509)
+            continue;
+        gr = apr_array_push(out->grants);
+        gr->audience = w->audience;
+        if (w->kind == PP_TOKEN_LEGACY)
+            gr->lifetime = realm->legacy_lifetime;
     }
     if (!pp_issue(p, realm, acct, now, (pp_grant_t *)out->grants->elts,
                   out->grants->nelts, &out->expires, &err)) {
@@ -227,6 +232,7 @@ int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
         /* the legacy token travels as xs:base64Binary (pp_legacy.h) */
         o->token = o->legacy ? pp_legacy_cipher(p, gr->ticket) : gr->compact;
         o->secret = w->with_secret ? gr->secret : NULL;
+        o->expires = gr->expires;
     }
     return 1;
 }

@@ -148,7 +148,8 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
         "<", where, ">", pp_xml_escape(p, it->address), "</", where, ">"
         "</wsa:EndpointReference></wsp:AppliesTo>"
         "<wst:", d->lifetime, "><wsu:Created>", created, "</wsu:Created>"
-        "<wsu:Expires>", expires, "</wsu:Expires></wst:", d->lifetime, ">"
+        "<wsu:Expires>", it->expires ? pp_iso8601(p, it->expires) : expires,
+        "</wsu:Expires></wst:", d->lifetime, ">"
         "<wst:RequestedSecurityToken>", token, "</wst:RequestedSecurityToken>",
         d->references(p, it, id, ref_type),
         it->secret ? "<wst:RequestedProofToken><wst:BinarySecret>" : "",

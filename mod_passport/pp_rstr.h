@@ -26,6 +26,7 @@ typedef struct {
     const char *token;        /* compact "t=..&p=..", the legacy cipher, or
                                  the certificate (base64 DER) */
     const char *secret;       /* BinarySecret (base64), or NULL */
+    apr_int64_t expires;      /* its own LifeTime/Expires; 0: the answer's */
 } pp_rstr_item_t;
 
 typedef struct {

@@ -11,7 +11,7 @@ use Time::Local qw(timegm);
 use lib 't/lib';
 use PassportTest qw(rst_body rst_post admin);
 
-plan tests => 16;
+plan tests => 18;
 
 my $key = Apache::Test::vars('t_dir') . '/conf/keys/main.key';
 my $res = rst_post(rst_body('rst-msnp15.xml', 'alice@example.com', 'alice-pw,1'));
@@ -45,11 +45,18 @@ for my $i (1 .. 3) {
     ok t_cmp($out, qr/^status=bad-audience$/m, "Compact$i refused for $other");
 }
 
-# Expires is real and in the future
-my @t = $body =~ m{<wsu:Expires>(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z</wsu:Expires>};
-my $expires = timegm($t[5], $t[4], $t[3], $t[2], $t[1] - 1, $t[0]);
-ok t_cmp($expires > time + 3000 && $expires <= time + 3601 ? 1 : 0, 1,
+# Expires is real and in the future: the tickets' after
+# PassportTicketLifetime (3600 s), the legacy token's after its own
+# lifetime (by default 7 ticket lifetimes), so that it can renew them
+my @expires = map { my @t = /(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z/;
+                    timegm($t[5], $t[4], $t[3], $t[2], $t[1] - 1, $t[0]) }
+              $body =~ m{<wsu:Expires>([^<]+)</wsu:Expires>}g;
+ok t_cmp(scalar(grep { $_ > time + 3000 && $_ <= time + 3601 } @expires[1 .. 3]), 3,
          'Expires is now + PassportTicketLifetime (3600 s)');
+ok t_cmp($expires[0] > time + 25000 && $expires[0] <= time + 25201 ? 1 : 0, 1,
+         'the legacy token expires after PassportLegacyTokenLifetime (7 x 3600 s)');
+($rc, $out) = admin('ticket', $legacy, '--key-file', $key);
+ok t_cmp($out =~ /^expires=(\d+)$/m ? $1 : 0, $expires[0], 'as sealed in it');
 
 # the MBI_KEY_OLD secret is derived from the messengerclear ticket
 ($rc, $out) = admin('ticket', $ticket{1}, '--key-file', $key, '--audience', 'messengerclear.live.com');
