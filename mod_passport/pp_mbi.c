@@ -23,21 +23,33 @@ static void hmac_sha1(const unsigned char *k, apr_size_t kl,
     HMAC(EVP_sha1(), k, (int)kl, m, ml, out, &n);
 }
 
-void pp_mbi_derive(const unsigned char *key, apr_size_t keylen,
-                   const char *magic, unsigned char out[24])
+int pp_mbi_derive_bytes(const unsigned char *key, apr_size_t keylen,
+                        const unsigned char *m, apr_size_t ml,
+                        unsigned char out[24])
 {
-    apr_size_t ml = strlen(magic);
-    unsigned char h1[20], h2[20], h3[20], h4[20], buf[20 + 64];
+    unsigned char h1[20], h2[20], h3[20], h4[20];
+    unsigned char buf[20 + PP_MBI_MAX_MESSAGE];
 
-    hmac_sha1(key, keylen, (const unsigned char *)magic, ml, h1);
+    if (ml > PP_MBI_MAX_MESSAGE)
+        return 0;
+    hmac_sha1(key, keylen, m, ml, h1);
     memcpy(buf, h1, 20);
-    memcpy(buf + 20, magic, ml);
+    memcpy(buf + 20, m, ml);
     hmac_sha1(key, keylen, buf, 20 + ml, h2);
     hmac_sha1(key, keylen, h1, 20, h3);
     memcpy(buf, h3, 20);
     hmac_sha1(key, keylen, buf, 20 + ml, h4);
     memcpy(out, h2, 20);
     memcpy(out + 20, h4, 4);
+    OPENSSL_cleanse(buf, sizeof(buf));
+    return 1;
+}
+
+void pp_mbi_derive(const unsigned char *key, apr_size_t keylen,
+                   const char *magic, unsigned char out[24])
+{
+    (void)pp_mbi_derive_bytes(key, keylen, (const unsigned char *)magic,
+                              strlen(magic), out);
 }
 
 /* 3DES-EDE-CBC without padding (the input is a multiple of 8). */
@@ -160,4 +172,13 @@ void pp_mbi_secret(const pp_key_t *key, const char *ticket,
          strlen(ticket), full, &n);
     memcpy(out, full, PP_MBI_SECRET_LEN);
     OPENSSL_cleanse(full, sizeof(full));
+}
+
+int pp_mbi_3des(int enc, const unsigned char key[24],
+                const unsigned char iv[8], const unsigned char *in,
+                apr_size_t len, unsigned char *out)
+{
+    if (len % 8 != 0 || len > 0x7ffffff8)
+        return 0;
+    return des3(enc, key, iv, in, (int)len, out);
 }

@@ -128,6 +128,8 @@ int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
             w->with_secret = is_policy(it, "MBI_KEY_OLD");
         }
     }
+    if (req->renew != NULL)
+        return 1;        /* the legacy token is the credential: pp_renew.c */
     if (req->username == NULL || req->password == NULL)
         return refuse(no, PP_FAULT_CLIENT, "no credentials (wsse:Security/"
                       "wsse:UsernameToken with Username and Password)");
@@ -248,20 +250,27 @@ static const char *server_info(apr_pool_t *p, apr_int64_t now)
                         x.tm_min, x.tm_sec);
 }
 
+void pp_rst_context(apr_pool_t *p, const pp_rst_plan_t *plan,
+                    const pp_account_t *acct, apr_int64_t now,
+                    const pp_rst_tokens_t *tokens, pp_rstr_ctx_t *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->dialect = plan->dialect;
+    c->puid = acct->puid;
+    c->cid = pp_account_cid(acct);
+    c->signin = acct->signin;
+    c->now = now;
+    c->expires = tokens->expires;
+    c->server_info = server_info(p, now);
+}
+
 const char *pp_rst_answer(apr_pool_t *p, const pp_rst_plan_t *plan,
                           const pp_account_t *acct, apr_int64_t now,
                           const pp_rst_tokens_t *tokens)
 {
     pp_rstr_ctx_t c;
 
-    memset(&c, 0, sizeof(c));
-    c.dialect = plan->dialect;
-    c.puid = acct->puid;
-    c.cid = pp_account_cid(acct);
-    c.signin = acct->signin;
-    c.now = now;
-    c.expires = tokens->expires;
-    c.server_info = server_info(p, now);
+    pp_rst_context(p, plan, acct, now, tokens, &c);
     return pp_rstr_render(p, &c, tokens->items);
 }
 
@@ -275,4 +284,9 @@ const char *pp_rst_fault_answer(apr_pool_t *p, const pp_dialect_t *dialect,
     c.now = now;
     c.server_info = server_info(p, now);
     return pp_rst_fault(p, &c, no->kind, no->why);
+}
+
+const char *pp_rst_served(const pp_realm_t *realm, const char *address)
+{
+    return served(realm, address);
 }

@@ -158,8 +158,8 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
         "</wst:RequestSecurityTokenResponse>", NULL);
 }
 
-const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
-                           const apr_array_header_t *items)
+const char *pp_rstr_collection(apr_pool_t *p, const pp_rstr_ctx_t *c,
+                               const apr_array_header_t *items)
 {
     const pp_dialect_t *d = c->dialect;
     const char *created = pp_iso8601(p, c->now);
@@ -169,22 +169,30 @@ const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
     int i;
 
     v[0].iov_base = apr_pstrcat(p,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-        "<S:Envelope xmlns:S=\"", d->envelope_ns, "\"><S:Header>",
-        d->header_lead ? d->header_lead(p, c) : "",
-        pp_rstr_pp(p, c, "0x48803", "0x0", 1), "</S:Header>"
-        "<S:Body><wst:RequestSecurityTokenResponseCollection"
+        "<wst:RequestSecurityTokenResponseCollection"
         " xmlns:wst=\"", d->wst_ns, "\" xmlns:wsse=\"", d->wsse_ns, "\""
         " xmlns:wsu=\"" PP_NS_WSU "\" xmlns:saml=\"" PP_NS_SAML "\""
         " xmlns:wsp=\"", d->wsp_ns, "\" xmlns:psf=\"" PP_NS_PSF "\">", NULL);
     for (i = 0; i < items->nelts; i++)
         v[i + 1].iov_base = (void *)one_response(p, c,
             &APR_ARRAY_IDX(items, i, pp_rstr_item_t), i, created, expires);
-    v[i + 1].iov_base = "</wst:RequestSecurityTokenResponseCollection>"
-                        "</S:Body></S:Envelope>";
+    v[i + 1].iov_base = "</wst:RequestSecurityTokenResponseCollection>";
     for (i = 0; i < items->nelts + 2; i++)
         v[i].iov_len = strlen(v[i].iov_base);
     return apr_pstrcatv(p, v, items->nelts + 2, &total);
+}
+
+const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
+                           const apr_array_header_t *items)
+{
+    const pp_dialect_t *d = c->dialect;
+
+    return apr_pstrcat(p,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+        "<S:Envelope xmlns:S=\"", d->envelope_ns, "\"><S:Header>",
+        d->header_lead ? d->header_lead(p, c) : "",
+        pp_rstr_pp(p, c, "0x48803", "0x0", 1), "</S:Header><S:Body>",
+        pp_rstr_collection(p, c, items), "</S:Body></S:Envelope>", NULL);
 }
 
 const char *pp_rst_fault(apr_pool_t *p, const pp_rstr_ctx_t *c,

@@ -53,6 +53,12 @@ apr_int64_t pp_iso8601_parse(const char *s);
 const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
                            const apr_array_header_t *items);
 
+/* Its wst:RequestSecurityTokenResponseCollection alone: it declares every
+ * namespace it uses, so it parses on its own (the renewal encrypts it,
+ * pp_renew.c). */
+const char *pp_rstr_collection(apr_pool_t *p, const pp_rstr_ctx_t *c,
+                               const apr_array_header_t *items);
+
 /* A fault document in the context's dialect. */
 const char *pp_rst_fault(apr_pool_t *p, const pp_rstr_ctx_t *c,
                          pp_fault_t kind, const char *detail);
