@@ -244,6 +244,25 @@ int pp_renew_plan(apr_pool_t *p, const pp_realm_t *realm,
     return 1;
 }
 
+const char *pp_renew_signin(apr_pool_t *p, const pp_renewal_t *rn)
+{
+    return pp_signin_normalize(p, rn->legacy.signin);
+}
+
+int pp_renew_account(apr_pool_t *p, pp_renewal_t *rn,
+                     const pp_account_t *acct, pp_rst_refusal_t *no)
+{
+    if (acct == NULL)
+        return refuse_auth(p, rn, no, "the legacy token's account no longer "
+                           "exists");
+    if (acct->puid != rn->legacy.puid)
+        return refuse_auth(p, rn, no, apr_pstrcat(p, "the account now has "
+                           "PUID ", pp_hex16(p, acct->puid), ", not the "
+                           "legacy token's ", pp_hex16(p, rn->legacy.puid),
+                           NULL));
+    return 1;
+}
+
 const char *pp_renew_answer(apr_pool_t *p, const pp_rst_plan_t *plan,
                             const pp_account_t *acct, apr_int64_t now,
                             const pp_rst_tokens_t *tokens,

@@ -71,6 +71,16 @@ int pp_renew_plan(apr_pool_t *p, const pp_realm_t *realm,
                   pp_rst_plan_t *plan, pp_renewal_t *out,
                   pp_rst_refusal_t *no);
 
+/* The sign-in name to look the account up by (normalized): renewal
+ * needs no password, but the account must still exist. */
+const char *pp_renew_signin(apr_pool_t *p, const pp_renewal_t *rn);
+
+/* acct: what the database holds now for that name (NULL: nothing). 1 if
+ * it may renew: it exists and has the legacy token's PUID. 0, the
+ * authentication failure and a note otherwise. */
+int pp_renew_account(apr_pool_t *p, pp_renewal_t *rn,
+                     const pp_account_t *acct, pp_rst_refusal_t *no);
+
 /* The answer: psf:pp and the EncKey DerivedKeyToken (a fresh nonce) in
  * the header, the tokens' collection encrypted in the body. NULL when
  * the random generator failed. */

@@ -438,6 +438,24 @@ int main(void)
        "not the token");
     if (o.ok)
         answer(p, &realm, &o);
+    {
+        pp_account_t now_acct = { 0 };
+        pp_rst_refusal_t no;
+        outcome_t k = o;
+
+        is_str(pp_renew_signin(p, &k.rn), "alice@example.com",
+               "the account is looked up by the token's sign-in name");
+        now_acct.puid = k.rn.legacy.puid;
+        ok(pp_renew_account(p, &k.rn, &now_acct, &no),
+           "the account still exists, same PUID: it renews");
+        ok(!pp_renew_account(p, &k.rn, NULL, &no) && no.kind == PP_FAULT_AUTH
+           && strstr(k.rn.note.text, "no longer exists"),
+           "a removed account: FailedAuthentication");
+        now_acct.puid = 42;
+        ok(!pp_renew_account(p, &k.rn, &now_acct, &no)
+           && no.kind == PP_FAULT_AUTH && strstr(no.why, "PUID"),
+           "the name now has another PUID: FailedAuthentication");
+    }
 
     r.address = "messengerclear.live.com";
     r.policy = "MBI_KEY_OLD";
