@@ -31,6 +31,7 @@ void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s)
     (void)s;
     c->config_version = -1;
     c->ticket_lifetime = -1;
+    c->legacy_lifetime = -1;
     c->max_body = -1;
     c->clock_skew = -1;
     return c;
@@ -58,6 +59,7 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(key_file);
     MERGE_PTR(keyring);
     MERGE_NUM(ticket_lifetime);
+    MERGE_NUM(legacy_lifetime);
     MERGE_PTR(sites);
     MERGE_PTR(domain_redirects);
     MERGE_PTR(cobrand_url);
@@ -172,6 +174,9 @@ static const num_slot_t NUM_CONFIG_VERSION = NUM_SLOT(config_version, 0,
     2147483647, "is not a non-negative integer (%d to %d)");
 static const num_slot_t NUM_TICKET_LIFETIME = NUM_SLOT(ticket_lifetime,
     PP_MIN_TICKET_LIFETIME, PP_MAX_TICKET_LIFETIME,
+    "is not a number of seconds between %d and %d");
+static const num_slot_t NUM_LEGACY_LIFETIME = NUM_SLOT(legacy_lifetime,
+    PP_MIN_TICKET_LIFETIME, PP_MAX_LEGACY_LIFETIME,
     "is not a number of seconds between %d and %d");
 static const num_slot_t NUM_MAX_BODY = NUM_SLOT(max_body, PP_MIN_MAX_BODY,
     PP_MAX_MAX_BODY, "is not a number of bytes between %d and %d");
@@ -429,6 +434,11 @@ const command_rec pp_cmds[] = {
     AP_INIT_TAKE1("PassportTicketLifetime", set_number,
                   (void *)&NUM_TICKET_LIFETIME,
                   RSRC_CONF, "Ticket lifetime in seconds; default 86400"),
+    AP_INIT_TAKE1("PassportLegacyTokenLifetime", set_number,
+                  (void *)&NUM_LEGACY_LIFETIME, RSRC_CONF,
+                  "Lifetime of the legacy token (http://Passport.NET/tb), "
+                  "which renews the others, in seconds; default 7 ticket "
+                  "lifetimes"),
     AP_INIT_TAKE2("PassportSite", set_site, NULL, RSRC_CONF,
                   "A partner site: ID and RETURN-URL (repeatable)"),
     AP_INIT_TAKE2("PassportDomainRedirect", set_domain_redirect, NULL,
@@ -460,6 +470,21 @@ const command_rec pp_cmds[] = {
 
 /* ---- start-up ---------------------------------------------------------- */
 
+static apr_int64_t ticket_lifetime_of(const pp_srv_cfg_t *c)
+{
+    return c->ticket_lifetime != -1 ? c->ticket_lifetime
+                                    : PP_DEFAULT_TICKET_LIFETIME;
+}
+
+static apr_int64_t legacy_lifetime_of(const pp_srv_cfg_t *c)
+{
+    apr_int64_t t = ticket_lifetime_of(c) * PP_LEGACY_LIFETIMES;
+
+    if (c->legacy_lifetime != -1)
+        return c->legacy_lifetime;
+    return t < PP_MAX_LEGACY_LIFETIME ? t : PP_MAX_LEGACY_LIFETIME;
+}
+
 int pp_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                     server_rec *s)
 {
@@ -477,6 +502,17 @@ int pp_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                          "PassportCACertificateFile/PassportCAKeyFile for "
                          "%s:%u: %s", sp->server_hostname, (unsigned)sp->port,
                          err);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        /* a legacy token that dies with the tickets cannot renew them */
+        if (legacy_lifetime_of(c) < ticket_lifetime_of(c)) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sp, "PP0004: "
+                         "PassportLegacyTokenLifetime (%" APR_INT64_T_FMT
+                         " s) is shorter than PassportTicketLifetime (%"
+                         APR_INT64_T_FMT " s) for %s:%u: the legacy token "
+                         "must outlive the tickets it renews",
+                         legacy_lifetime_of(c), ticket_lifetime_of(c),
+                         sp->server_hostname, (unsigned)sp->port);
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
@@ -497,8 +533,8 @@ static pp_realm_t *realm_of(apr_pool_t *p, server_rec *s,
                                           PP_DEFAULT_LOGIN_PATH, NULL);
     r->config_version = c->config_version != -1 ? c->config_version
                                                 : PP_DEFAULT_CONFIG_VERSION;
-    r->ticket_lifetime = c->ticket_lifetime != -1 ? c->ticket_lifetime
-                                                  : PP_DEFAULT_TICKET_LIFETIME;
+    r->ticket_lifetime = ticket_lifetime_of(c);
+    r->legacy_lifetime = legacy_lifetime_of(c);
     r->keyring = c->keyring;
     r->ca = c->ca;
     r->sites = c->sites;

@@ -24,6 +24,9 @@
 #define PP_DEFAULT_TICKET_LIFETIME 86400
 #define PP_MIN_TICKET_LIFETIME    60
 #define PP_MAX_TICKET_LIFETIME    2592000
+/* the legacy token: by default this many ticket lifetimes */
+#define PP_LEGACY_LIFETIMES       7
+#define PP_MAX_LEGACY_LIFETIME    31536000
 #define PP_DEFAULT_ACCOUNT_QUERY \
     "SELECT password_hash, puid FROM passport_accounts WHERE signin = %s"
 #define PP_DEFAULT_MAX_BODY       65536
@@ -45,6 +48,7 @@ typedef struct {
     const char *key_file;
     pp_keyring_t *keyring;            /* loaded with key_file */
     apr_int64_t ticket_lifetime;      /* -1: unset */
+    apr_int64_t legacy_lifetime;      /* -1: unset */
     apr_array_header_t *sites;        /* of pp_site_t */
     apr_array_header_t *domain_redirects; /* of pp_domain_redirect_t */
     const char *cobrand_url;

@@ -279,10 +279,11 @@ int pp_db_record(request_rec *r, const pp_srv_cfg_t *c,
     if (stmt == NULL)
         return 0;
     puid = pp_hex16(r->pool, acct->puid);
-    until = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, expires);
     for (i = 0; i < n; i++) {
         const pp_grant_t *g = &grants[i];
 
+        until = apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
+                             g->expires ? g->expires : expires);
         rv = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, stmt,
                              g->ticket, puid, acct->signin, g->audience,
                              until, g->secret, NULL);

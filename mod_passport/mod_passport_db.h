@@ -29,7 +29,8 @@ pp_db_status_t pp_db_find_account(request_rec *r, const pp_srv_cfg_t *c,
                                   const char *signin, pp_account_t *out);
 
 /* Run PassportTicketRecordQuery for each of n tickets issued to acct
- * (ticket, PUID, sign-in, audience, expiry, MBI secret). 1 on success,
+ * (ticket, PUID, sign-in, audience, expiry, MBI secret); the expiry is
+ * the grant's own, or expires when it has none. 1 on success,
  * or when the server records nothing; 0 (logged) when a write failed. */
 int pp_db_record(request_rec *r, const pp_srv_cfg_t *c,
                  const pp_account_t *acct, const pp_grant_t *grants, int n,

@@ -24,13 +24,15 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
     t.puid = acct->puid;
     t.signin = acct->signin;
     t.issued = now;
-    t.expires = now + realm->ticket_lifetime;
     t.key_index = 0;
     for (i = 0; i < n; i++) {
         unsigned char secret[PP_MBI_SECRET_LEN];
         pp_grant_t *g = &grants[i];
 
         t.audience = g->audience;
+        t.expires = now + (g->lifetime > 0 ? g->lifetime
+                                           : realm->ticket_lifetime);
+        g->expires = t.expires;
         g->ticket = pp_ticket_seal(p, realm->keyring, realm->name, &t, err);
         if (g->ticket == NULL) {
             *err = apr_psprintf(p, "cannot seal a ticket for '%s': %s",
@@ -41,7 +43,7 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
         pp_mbi_secret(key, g->ticket, secret);
         g->secret = pp_b64_encode(p, secret, sizeof(secret));
     }
-    *expires = t.expires;
+    *expires = now + realm->ticket_lifetime;
     return 1;
 }
 

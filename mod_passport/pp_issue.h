@@ -24,13 +24,18 @@ typedef struct {
 
 typedef struct {
     const char *audience;       /* in */
+    apr_int64_t lifetime;       /* in: seconds; 0 for the realm's ticket
+                                   lifetime (the legacy token has its own) */
+    apr_int64_t expires;        /* out: this ticket's expiry */
     const char *ticket;         /* out: the sealed ticket */
     const char *compact;        /* out: t=<ticket>&p=<PUID> */
     const char *secret;         /* out: its MBI secret, base64 */
 } pp_grant_t;
 
 /* Seal a ticket for each grant's audience, valid from now for the
- * realm's ticket lifetime; *expires is that end. 1, or 0 and *err. */
+ * grant's lifetime (by default the realm's ticket lifetime); *expires is
+ * now + the realm's ticket lifetime, each grant's expires its own end.
+ * 1, or 0 and *err. */
 int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
              apr_int64_t now, pp_grant_t *grants, int n, apr_int64_t *expires,
              const char **err);

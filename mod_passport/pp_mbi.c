@@ -15,7 +15,6 @@
 #define ENC_MAGIC  "WS-SecureConversationSESSION KEY ENCRYPTION"
 #define MAX_NONCE  256
 
-#define MAX_MAGIC  64
 
 /* 1 on success, 0 if HMAC failed (out is then not to be used). */
 static int hmac_sha1(const unsigned char *k, apr_size_t kl,
@@ -28,17 +27,20 @@ static int hmac_sha1(const unsigned char *k, apr_size_t kl,
         && HMAC(EVP_sha1(), k, (int)kl, m, ml, out, &n) != NULL && n == 20;
 }
 
-int pp_mbi_derive(const unsigned char *key, apr_size_t keylen,
-                  const char *magic, unsigned char out[24])
+int pp_mbi_derive_bytes(const unsigned char *key, apr_size_t keylen,
+                        const unsigned char *m, apr_size_t ml,
+                        unsigned char out[24])
 {
-    apr_size_t ml = strlen(magic);
-    unsigned char h1[20], h2[20], h3[20], h4[20], buf[20 + MAX_MAGIC];
+    unsigned char h1[20], h2[20], h3[20], h4[20];
+    unsigned char buf[20 + PP_MBI_MAX_MESSAGE];
     int ok;
 
-    if (ml > MAX_MAGIC)
+    if (ml > PP_MBI_MAX_MESSAGE) {
+        OPENSSL_cleanse(out, 24);
         return 0;
-    memcpy(buf + 20, magic, ml);
-    ok = hmac_sha1(key, keylen, (const unsigned char *)magic, ml, h1);
+    }
+    memcpy(buf + 20, m, ml);
+    ok = hmac_sha1(key, keylen, m, ml, h1);
     if (ok) {
         memcpy(buf, h1, 20);
         ok = hmac_sha1(key, keylen, buf, 20 + ml, h2)
@@ -61,6 +63,13 @@ int pp_mbi_derive(const unsigned char *key, apr_size_t keylen,
     OPENSSL_cleanse(h4, sizeof(h4));
     OPENSSL_cleanse(buf, sizeof(buf));
     return ok;
+}
+
+int pp_mbi_derive(const unsigned char *key, apr_size_t keylen,
+                  const char *magic, unsigned char out[24])
+{
+    return pp_mbi_derive_bytes(key, keylen, (const unsigned char *)magic,
+                               strlen(magic), out);
 }
 
 /* 3DES-EDE-CBC without padding (the input is a multiple of 8). */
@@ -204,4 +213,13 @@ int pp_mbi_secret(const pp_key_t *key, const char *ticket,
         memset(out, 0xa5, PP_MBI_SECRET_LEN);
     OPENSSL_cleanse(full, sizeof(full));
     return ok;
+}
+
+int pp_mbi_3des(int enc, const unsigned char key[24],
+                const unsigned char iv[8], const unsigned char *in,
+                apr_size_t len, unsigned char *out)
+{
+    if (len % 8 != 0 || len > 0x7ffffff8)
+        return 0;
+    return des3(enc, key, iv, in, (int)len, out);
 }

@@ -19,6 +19,20 @@
 int pp_mbi_derive(const unsigned char *key, apr_size_t keylen,
                   const char *magic, unsigned char out[24]);
 
+/* The same over a message of bytes (renewal: the magic, then a raw
+ * nonce, pp_renew.h): 1, or 0 when it is longer than
+ * PP_MBI_MAX_MESSAGE. */
+#define PP_MBI_MAX_MESSAGE 128
+int pp_mbi_derive_bytes(const unsigned char *key, apr_size_t keylen,
+                        const unsigned char *m, apr_size_t ml,
+                        unsigned char out[24]);
+
+/* 3DES-EDE-CBC without padding; len a multiple of 8. enc 1 encrypts,
+ * 0 decrypts. 1 on success. */
+int pp_mbi_3des(int enc, const unsigned char key[24],
+                const unsigned char iv[8], const unsigned char *in,
+                apr_size_t len, unsigned char *out);
+
 /* The client's blob, base64. iv: 8 bytes, or NULL for random. The
  * nonce is padded as libpurple does (eight 0x08 bytes) unless
  * amsn_padding is set (pad to a multiple of 8 with the PKCS#5 byte,

@@ -34,6 +34,8 @@ typedef struct {
     const char *passport_urls;        /* the Nexus's PassportURLs value */
     apr_int64_t config_version;
     apr_int64_t ticket_lifetime;      /* seconds */
+    apr_int64_t legacy_lifetime;      /* seconds: the legacy token's, which
+                                         bounds renewal (pp_renew.h) */
     const pp_keyring_t *keyring;      /* NULL: this server signs no one in */
     const pp_ca_t *ca;                /* NULL: no p2pslc certificates */
     const apr_array_header_t *sites;  /* of pp_site_t; NULL: no

@@ -4,6 +4,7 @@
 #include "pp_rst.h"
 #include "pp_p14.h"
 #include "pp_str.h"
+#include "pp_legacy.h"
 
 #include <apr_strings.h>
 #include <apr_time.h>
@@ -222,6 +223,8 @@ int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
                           || is_policy(it, "MBI_KEY");
         }
     }
+    if (req->renew != NULL)
+        return 1;        /* the legacy token is the credential: pp_renew.c */
     if (req->username == NULL || req->password == NULL)
         return refuse(no, PP_FAULT_CLIENT, "no credentials (wsse:Security/"
                       "wsse:UsernameToken with Username and Password)");
@@ -288,13 +291,18 @@ int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
     memset(out, 0, sizeof(*out));
     out->items = apr_array_make(p, n, sizeof(pp_rstr_item_t));
     out->grants = apr_array_make(p, n, sizeof(pp_grant_t));
-    /* one ticket for every address but p2pslc, sealed together */
+    /* one ticket for every address but p2pslc, sealed together; the
+     * legacy token lives longer, so that it can renew the others */
     for (i = 0; i < n; i++) {
         const pp_rst_want_t *w = &APR_ARRAY_IDX(plan->wants, i, pp_rst_want_t);
+        pp_grant_t *gr;
 
-        if (w->kind == PP_TOKEN_COMPACT || w->kind == PP_TOKEN_LEGACY)
-            ((pp_grant_t *)apr_array_push(out->grants))->audience =
-                w->audience;
+        if (w->kind != PP_TOKEN_COMPACT && w->kind != PP_TOKEN_LEGACY)
+            continue;
+        gr = apr_array_push(out->grants);
+        gr->audience = w->audience;
+        if (w->kind == PP_TOKEN_LEGACY)
+            gr->lifetime = realm->legacy_lifetime;
     }
     if (!pp_issue(p, realm, acct, now, (pp_grant_t *)out->grants->elts,
                   out->grants->nelts, &out->expires, &err)) {
@@ -323,8 +331,10 @@ int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
         }
         gr = &APR_ARRAY_IDX(out->grants, g++, pp_grant_t);
         o->legacy = w->kind == PP_TOKEN_LEGACY;
-        o->token = o->legacy ? gr->ticket : gr->compact;
+        /* the legacy token travels as xs:base64Binary (pp_legacy.h) */
+        o->token = o->legacy ? pp_legacy_cipher(p, gr->ticket) : gr->compact;
         o->secret = w->with_secret ? gr->secret : NULL;
+        o->expires = gr->expires;
     }
     return 1;
 }
@@ -340,20 +350,27 @@ static const char *server_info(apr_pool_t *p, apr_int64_t now)
                         x.tm_min, x.tm_sec);
 }
 
+void pp_rst_context(apr_pool_t *p, const pp_rst_plan_t *plan,
+                    const pp_account_t *acct, apr_int64_t now,
+                    const pp_rst_tokens_t *tokens, pp_rstr_ctx_t *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->dialect = plan->dialect;
+    c->puid = acct->puid;
+    c->cid = pp_account_cid(acct);
+    c->signin = acct->signin;
+    c->now = now;
+    c->expires = tokens->expires;
+    c->server_info = server_info(p, now);
+}
+
 const char *pp_rst_answer(apr_pool_t *p, const pp_rst_plan_t *plan,
                           const pp_account_t *acct, apr_int64_t now,
                           const pp_rst_tokens_t *tokens)
 {
     pp_rstr_ctx_t c;
 
-    memset(&c, 0, sizeof(c));
-    c.dialect = plan->dialect;
-    c.puid = acct->puid;
-    c.cid = pp_account_cid(acct);
-    c.signin = acct->signin;
-    c.now = now;
-    c.expires = tokens->expires;
-    c.server_info = server_info(p, now);
+    pp_rst_context(p, plan, acct, now, tokens, &c);
     return pp_rstr_render(p, &c, tokens->items);
 }
 
@@ -367,4 +384,9 @@ const char *pp_rst_fault_answer(apr_pool_t *p, const pp_dialect_t *dialect,
     c.now = now;
     c.server_info = server_info(p, now);
     return pp_rst_fault(p, &c, no->kind, no->why);
+}
+
+const char *pp_rst_served(const pp_realm_t *realm, const char *address)
+{
+    return served(realm, address);
 }

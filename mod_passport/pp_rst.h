@@ -60,7 +60,8 @@ typedef struct {
 } pp_rst_refusal_t;
 
 /* Check a parsed request before any password is looked at. 1 and the
- * plan; or 0 and why it is refused. */
+ * plan; or 0 and why it is refused. A renewal (req->renew) needs no
+ * credentials here: pp_renew_plan() checks its legacy token. */
 int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
                 const pp_rst_req_t *req, apr_int64_t now, int https,
                 pp_rst_plan_t *plan, pp_rst_refusal_t *no);
@@ -78,6 +79,14 @@ typedef struct {
 int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
                  const pp_rst_plan_t *plan, const pp_account_t *acct,
                  apr_int64_t now, pp_rst_tokens_t *out, pp_rst_refusal_t *no);
+
+/* The configured spelling of an address this realm serves, or NULL. */
+const char *pp_rst_served(const pp_realm_t *realm, const char *address);
+
+/* What the answer documents are rendered with. */
+void pp_rst_context(apr_pool_t *p, const pp_rst_plan_t *plan,
+                    const pp_account_t *acct, apr_int64_t now,
+                    const pp_rst_tokens_t *tokens, pp_rstr_ctx_t *c);
 
 /* The answer documents. */
 const char *pp_rst_answer(apr_pool_t *p, const pp_rst_plan_t *plan,

@@ -173,7 +173,8 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
         "<", where, ">", pp_xml_escape(p, it->address), "</", where, ">"
         "</wsa:EndpointReference></wsp:AppliesTo>"
         "<wst:", d->lifetime, "><wsu:Created>", created, "</wsu:Created>"
-        "<wsu:Expires>", expires, "</wsu:Expires></wst:", d->lifetime, ">"
+        "<wsu:Expires>", it->expires ? pp_iso8601(p, it->expires) : expires,
+        "</wsu:Expires></wst:", d->lifetime, ">"
         "<wst:RequestedSecurityToken>", token, "</wst:RequestedSecurityToken>",
         refs,
         it->secret ? "<wst:RequestedProofToken><wst:BinarySecret>" : "",
@@ -182,8 +183,8 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
         "</wst:RequestSecurityTokenResponse>", NULL);
 }
 
-const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
-                           const apr_array_header_t *items)
+const char *pp_rstr_collection(apr_pool_t *p, const pp_rstr_ctx_t *c,
+                               const apr_array_header_t *items)
 {
     const pp_dialect_t *d = c->dialect;
     const char *created = pp_iso8601(p, c->now);
@@ -194,11 +195,7 @@ const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
     int i;
 
     v[0].iov_base = apr_pstrcat(p,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-        "<S:Envelope xmlns:S=\"", d->envelope_ns, "\"><S:Header>",
-        d->header_lead ? d->header_lead(p, c) : "",
-        pp_rstr_pp(p, c, "0x48803", "0x0", 1), "</S:Header>"
-        "<S:Body><wst:RequestSecurityTokenResponseCollection"
+        "<wst:RequestSecurityTokenResponseCollection"
         " xmlns:wst=\"", d->wst_ns, "\" xmlns:wsse=\"", d->wsse_ns, "\""
         " xmlns:wsu=\"" PP_NS_WSU "\" xmlns:saml=\"" PP_NS_SAML "\""
         " xmlns:wsp=\"", d->wsp_ns, "\" xmlns:psf=\"" PP_NS_PSF "\">", NULL);
@@ -206,17 +203,33 @@ const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
         const char *r = one_response(p, c,
             &APR_ARRAY_IDX(items, i, pp_rstr_item_t), i, created, expires);
 
-        /* never a document with a part missing: our side failed */
+        /* NULL: a part could not be computed (the token digest) */
         if (r == NULL)
-            return pp_rst_fault(p, c, PP_FAULT_SERVER, "the token digest "
-                                "could not be computed");
+            return NULL;
         v[i + 1].iov_base = (void *)r;
     }
-    v[i + 1].iov_base = "</wst:RequestSecurityTokenResponseCollection>"
-                        "</S:Body></S:Envelope>";
+    v[i + 1].iov_base = "</wst:RequestSecurityTokenResponseCollection>";
     for (i = 0; i < items->nelts + 2; i++)
         v[i].iov_len = strlen(v[i].iov_base);
     return apr_pstrcatv(p, v, n, &total);
+}
+
+const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
+                           const apr_array_header_t *items)
+{
+    const pp_dialect_t *d = c->dialect;
+    const char *collection = pp_rstr_collection(p, c, items);
+
+    /* never a document with a part missing: our side failed */
+    if (collection == NULL)
+        return pp_rst_fault(p, c, PP_FAULT_SERVER, "the token digest could "
+                            "not be computed");
+    return apr_pstrcat(p,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+        "<S:Envelope xmlns:S=\"", d->envelope_ns, "\"><S:Header>",
+        d->header_lead ? d->header_lead(p, c) : "",
+        pp_rstr_pp(p, c, "0x48803", "0x0", 1), "</S:Header><S:Body>",
+        collection, "</S:Body></S:Envelope>", NULL);
 }
 
 const char *pp_rst_fault(apr_pool_t *p, const pp_rstr_ctx_t *c,

@@ -28,6 +28,7 @@ typedef struct {
     const char *secret;       /* BinarySecret (base64), or NULL */
     const char *refused;      /* no token for this address: why (the
                                  response's own fault), or NULL */
+    apr_int64_t expires;      /* its own LifeTime/Expires; 0: the answer's */
 } pp_rstr_item_t;
 
 typedef struct {
@@ -56,6 +57,12 @@ apr_int64_t pp_iso8601_parse(const char *s);
  * rather than a document with a reference missing. */
 const char *pp_rstr_render(apr_pool_t *p, const pp_rstr_ctx_t *c,
                            const apr_array_header_t *items);
+
+/* Its wst:RequestSecurityTokenResponseCollection alone: it declares every
+ * namespace it uses, so it parses on its own (the renewal encrypts it,
+ * pp_renew.c). NULL when a part could not be computed (a digest). */
+const char *pp_rstr_collection(apr_pool_t *p, const pp_rstr_ctx_t *c,
+                               const apr_array_header_t *items);
 
 /* A fault document in the context's dialect. */
 const char *pp_rst_fault(apr_pool_t *p, const pp_rstr_ctx_t *c,

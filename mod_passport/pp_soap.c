@@ -7,6 +7,7 @@
 #include <apr_lib.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/c14n.h>
 #include <string.h>
 
 /* Namespaces, by URI. Each list covers the versions clients send. */
@@ -33,6 +34,15 @@ static const char *const NS_WSA[] = {
     "http://www.w3.org/2005/08/addressing", NULL };
 static const char *const NS_PS[] = {
     "http://schemas.microsoft.com/Passport/SoapServices/PPCRL", NULL };
+/* renewal (pp_rst_renew_t) */
+static const char *const NS_XENC[] = {
+    "http://www.w3.org/2001/04/xmlenc#", NULL };
+static const char *const NS_DS[] = {
+    "http://www.w3.org/2000/09/xmldsig#", NULL };
+static const char *const NS_WSSC[] = {
+    "http://schemas.xmlsoap.org/ws/2004/04/sc", NULL };
+#define ALG_EXC_C14N "http://www.w3.org/2001/10/xml-exc-c14n#"
+#define ALG_HMAC_SHA1 "http://www.w3.org/2000/09/xmldsig#hmac-sha1"
 /* wsp:PolicyReference (RST2) or wsse:PolicyReference (RST.srf) */
 static const char *const NS_POLICY_REF[] = {
     "http://schemas.xmlsoap.org/ws/2003/06/secext",
@@ -221,6 +231,9 @@ static pp_soap_status_t parse_item(apr_pool_t *p, xmlNode *rst,
     return PP_SOAP_OK;
 }
 
+static pp_soap_status_t parse_renewal(apr_pool_t *p, xmlNode *sec,
+                                      pp_rst_req_t *out, const char **err);
+
 static pp_soap_status_t walk(apr_pool_t *p, xmlNode *env, pp_rst_req_t *out,
                              const char **err)
 {
@@ -245,6 +258,13 @@ static pp_soap_status_t walk(apr_pool_t *p, xmlNode *env, pp_rst_req_t *out,
     ts = child(sec, NS_WSU, "Timestamp");
     out->ts_created = text_of(p, child(ts, NS_WSU, "Created"));
     out->ts_expires = text_of(p, child(ts, NS_WSU, "Expires"));
+    /* with a password it is a sign-in, whatever else the header holds */
+    if (ut == NULL) {
+        pp_soap_status_t st = parse_renewal(p, sec, out, err);
+
+        if (st != PP_SOAP_OK)
+            return st;
+    }
 
     for (first = body->children; first && first->type != XML_ELEMENT_NODE;
          first = first->next)
@@ -417,4 +437,120 @@ pp_soap_status_t pp_soap_find_ticket(apr_pool_t *p, const char *buf,
         *ticket = text_of(p, hit);
     xmlFreeDoc(doc);
     return st;
+}
+
+/* ---- renewal ------------------------------------------------------------ */
+
+/* The Id of an element: Id, or wsu:Id (xmlGetProp ignores namespaces). */
+static int has_id(apr_pool_t *p, xmlNode *n, const char *id)
+{
+    const char *v = attr_of(p, n, "Id");
+
+    return v != NULL && strcmp(v, id) == 0;
+}
+
+/* What the wsse:Reference child of parent points at (URI="#id"): the
+ * id, or NULL. */
+static const char *reference(apr_pool_t *p, xmlNode *parent)
+{
+    const char *uri = attr_of(p, child(parent, NS_WSSE, "Reference"), "URI");
+
+    return uri != NULL && uri[0] == '#' && uri[1] != '\0' ? uri + 1 : NULL;
+}
+
+/* Only SignedInfo and what lies inside it is visible: its exclusive
+ * canonical form is what the client signed. For a namespace or an
+ * attribute, libxml2 passes the element that carries it as parent. */
+static int in_signed_info(void *top, xmlNodePtr node, xmlNodePtr parent)
+{
+    const xmlNode *n = (node->type == XML_NAMESPACE_DECL
+                        || node->type == XML_ATTRIBUTE_NODE) ? parent : node;
+
+    for (; n != NULL; n = n->parent)
+        if (n == top)
+            return 1;
+    return 0;
+}
+
+/* Exclusive XML C14N 1.0 (no comments) of one element, into the pool. */
+static int canonical(apr_pool_t *p, xmlNode *el, const char **out,
+                     apr_size_t *len)
+{
+    xmlOutputBufferPtr buf = xmlAllocOutputBuffer(NULL);
+    int n;
+
+    *out = NULL;
+    if (buf == NULL)
+        return 0;
+    n = xmlC14NExecute(el->doc, in_signed_info, el, XML_C14N_EXCLUSIVE_1_0,
+                       NULL, 0, buf);
+    if (n >= 0 && xmlOutputBufferGetContent(buf) != NULL) {
+        *len = xmlOutputBufferGetSize(buf);
+        *out = apr_pstrmemdup(p, (const char *)xmlOutputBufferGetContent(buf),
+                              *len);
+    }
+    xmlOutputBufferClose(buf);
+    return n >= 0 && *out != NULL;
+}
+
+static pp_soap_status_t bad_renewal(const char **err, const char *why)
+{
+    *err = why;
+    return PP_SOAP_BAD_RENEWAL;
+}
+
+/* A wsse:Security with an xmlenc EncryptedData is a renewal: the legacy
+ * token, the DerivedKeyToken the signature's key comes from (it must
+ * name that token), and the signature. Anything missing is malformed. */
+static pp_soap_status_t parse_renewal(apr_pool_t *p, xmlNode *sec,
+                                      pp_rst_req_t *out, const char **err)
+{
+    xmlNode *enc = child(sec, NS_XENC, "EncryptedData"), *sig, *si, *dkt;
+    const char *key_id, *token_id, *enc_id, *alg;
+    pp_rst_renew_t *r;
+
+    if (enc == NULL)
+        return PP_SOAP_OK;             /* not a renewal */
+    r = apr_pcalloc(p, sizeof(*r));
+    r->cipher = text_of(p, child(child(enc, NS_XENC, "CipherData"), NS_XENC,
+                                 "CipherValue"));
+    if (r->cipher == NULL || *r->cipher == '\0')
+        return bad_renewal(err, "the legacy token (xenc:EncryptedData) has "
+                           "no CipherData/CipherValue");
+    sig = child(sec, NS_DS, "Signature");
+    si = child(sig, NS_DS, "SignedInfo");
+    r->signature = text_of(p, child(sig, NS_DS, "SignatureValue"));
+    if (si == NULL || r->signature == NULL || *r->signature == '\0')
+        return bad_renewal(err, "a renewal needs a ds:Signature with "
+                           "SignedInfo and SignatureValue");
+    alg = attr_of(p, child(si, NS_DS, "CanonicalizationMethod"), "Algorithm");
+    if (alg == NULL || strcmp(alg, ALG_EXC_C14N) != 0)
+        return bad_renewal(err, "the signature's CanonicalizationMethod is "
+                           "not exclusive C14N (" ALG_EXC_C14N ")");
+    alg = attr_of(p, child(si, NS_DS, "SignatureMethod"), "Algorithm");
+    if (alg == NULL || strcmp(alg, ALG_HMAC_SHA1) != 0)
+        return bad_renewal(err, "the signature's SignatureMethod is not "
+                           ALG_HMAC_SHA1);
+    key_id = reference(p, child(child(sig, NS_DS, "KeyInfo"), NS_WSSE,
+                                "SecurityTokenReference"));
+    for (dkt = sec->children; key_id != NULL && dkt != NULL; dkt = dkt->next)
+        if (is(dkt, NS_WSSC, "DerivedKeyToken") && has_id(p, dkt, key_id))
+            break;
+    if (key_id == NULL || dkt == NULL)
+        return bad_renewal(err, "the signature's KeyInfo names no "
+                           "wssc:DerivedKeyToken of the wsse:Security header");
+    token_id = reference(p, child(dkt, NS_WSSE, "RequestedTokenReference"));
+    enc_id = attr_of(p, enc, "Id");
+    if (token_id == NULL || enc_id == NULL || strcmp(token_id, enc_id) != 0)
+        return bad_renewal(err, "the signing wssc:DerivedKeyToken does not "
+                           "refer to the legacy token (EncryptedData Id)");
+    r->token_id = enc_id;
+    r->nonce = text_of(p, child(dkt, NS_WSSC, "Nonce"));
+    if (r->nonce == NULL || *r->nonce == '\0')
+        return bad_renewal(err, "the signing wssc:DerivedKeyToken has no "
+                           "wssc:Nonce");
+    if (!canonical(p, si, &r->signed_info, &r->signed_info_len))
+        return bad_renewal(err, "ds:SignedInfo cannot be canonicalised");
+    out->renew = r;
+    return PP_SOAP_OK;
 }

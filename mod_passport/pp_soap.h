@@ -23,6 +23,21 @@ typedef struct {
     const char *supporting_type;  /* its ValueType attribute */
 } pp_rst_item_t;
 
+/* A renewal (libpurple's token update, docs/tickets.md): no
+ * UsernameToken, but the legacy token and a signature in wsse:Security.
+ * What pp_renew.c checks, as received; the signed SignedInfo bytes are
+ * its exclusive canonical form, computed here while the document is
+ * alive. */
+typedef struct {
+    const char *cipher;           /* EncryptedData/CipherData/CipherValue */
+    const char *token_id;         /* that EncryptedData's Id */
+    const char *nonce;            /* the signing wssc:DerivedKeyToken's
+                                     wssc:Nonce (base64) */
+    const char *signature;        /* ds:SignatureValue (base64) */
+    const char *signed_info;      /* exc-c14n of ds:SignedInfo */
+    apr_size_t signed_info_len;
+} pp_rst_renew_t;
+
 typedef struct {
     int soap12;                   /* SOAP 1.2 envelope */
     int trust2005;                /* WS-Trust 2005/02 (RST2 dialect) */
@@ -31,6 +46,7 @@ typedef struct {
     const char *ts_created;       /* wsu:Timestamp, NULL when absent */
     const char *ts_expires;
     apr_array_header_t *items;    /* of pp_rst_item_t, in request order */
+    const pp_rst_renew_t *renew;  /* a renewal, or NULL for a sign-in */
 } pp_rst_req_t;
 
 typedef enum {
@@ -43,7 +59,8 @@ typedef enum {
     PP_SOAP_NO_BODY,
     PP_SOAP_NO_TOKENS,
     PP_SOAP_TOO_MANY_TOKENS,
-    PP_SOAP_BAD_TOKEN
+    PP_SOAP_BAD_TOKEN,
+    PP_SOAP_BAD_RENEWAL           /* a renewal without what it needs */
 } pp_soap_status_t;
 
 /* Call once per process before parsing (initialises libxml2). */

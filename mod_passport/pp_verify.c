@@ -4,6 +4,7 @@
 #include "pp_verify.h"
 
 #include "pp_str.h"
+#include "pp_legacy.h"
 
 #include <apr_strings.h>
 #include <openssl/crypto.h>
@@ -16,6 +17,12 @@ pp_ticket_status_t pp_verify(apr_pool_t *p, const pp_keyring_t *ring,
                              pp_verify_result_t *out)
 {
     const char *bare = pp_ticket_from_compact(p, ticket);
+    const char *canonical = pp_legacy_canonical(p, bare);
+
+    /* a legacy CipherValue is the same ticket in standard base64: open,
+     * and derive the secret from, the canonical text */
+    if (canonical != NULL)
+        bare = canonical;
 
     memset(out, 0, sizeof(*out));
     out->status = pp_ticket_open(p, ring, realm, bare, now, audience,

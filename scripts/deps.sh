@@ -3,7 +3,7 @@
 # with apt-get when run as root, otherwise prints the missing ones.
 
 PP_PACKAGES="build-essential apache2 apache2-dev libapache2-mod-perl2
- libwww-perl libxml2-dev libssl-dev libaprutil1-dbd-sqlite3 sqlite3
+ libwww-perl libxml-libxml-perl libxml2-dev libssl-dev libaprutil1-dbd-sqlite3 sqlite3
  autoconf automake libtool pkg-config openssl curl libio-socket-ssl-perl"
 
 pp_missing_packages() {

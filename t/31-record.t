@@ -9,7 +9,7 @@ use Apache::TestRequest qw(GET);
 use lib 't/lib';
 use PassportTest qw(p14_header from_pp rst_body rst_post admin error_log);
 
-plan tests => 12;
+plan tests => 14;
 
 my $t_dir = Apache::Test::vars('t_dir');
 my $db = "$t_dir/var/accounts.db";
@@ -36,9 +36,16 @@ ok t_cmp($rows[0][5], $secret, 'the MBI secret, as derived from the ticket');
 ok t_cmp(scalar(rows("SELECT 1 FROM issued_tickets")), 1,
          'one record for one sign-in (not the MSPAuth cookie ticket)');
 
-rst_post(rst_body('rst-msnp15.xml', 'sha@example.com', 'sha-pw'));
+$res = rst_post(rst_body('rst-msnp15.xml', 'sha@example.com', 'sha-pw'));
 ok t_cmp(scalar(rows("SELECT 1 FROM issued_tickets WHERE audience = 'messengerclear.live.com'")), 1,
          'RST.srf tickets are recorded');
+# the legacy token: its canonical (base64url) text, its own expiry
+my ($cipher) = $res->content =~ m{<CipherValue>([^<]+)</CipherValue>};
+(my $canonical = $cipher) =~ tr{+/=}{-_}d;
+my @legacy = rows("SELECT ticket, expires FROM issued_tickets WHERE audience = 'http://Passport.NET/tb'");
+ok t_cmp($legacy[0][0], $canonical, 'the legacy token is recorded as its canonical text');
+(undef, $out) = admin('ticket', $cipher, '--key-file', $key);
+ok t_cmp($legacy[0][1], $out =~ /^expires=(\d+)$/m ? $1 : -1, 'with its own expiry');
 
 Apache::TestRequest::module('record_fail');
 $res = GET '/login2.srf',
