@@ -90,7 +90,7 @@ static int renew(request_rec *r, const pp_srv_cfg_t *c,
     answer = pp_renew_answer(r->pool, &plan, &acct, now, &tokens, &rn,
                              req->renew);
     if (answer == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0508: RST.srf: the "
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0512: RST.srf: the "
                       "renewal answer could not be encrypted (the random "
                       "generator failed)");
         return fault(r, HTTP_OK, plan.dialect, PP_FAULT_SERVER, "Tokens "

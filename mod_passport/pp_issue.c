@@ -7,6 +7,7 @@
 #include "pp_str.h"
 
 #include <apr_strings.h>
+#include <openssl/crypto.h>
 
 int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
              apr_int64_t now, pp_grant_t *grants, int n, apr_int64_t *expires,
@@ -40,8 +41,14 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
             return 0;
         }
         g->compact = pp_compact(p, g->ticket, acct->puid);
-        pp_mbi_secret(key, g->ticket, secret);
+        if (!pp_mbi_secret(key, g->ticket, secret)) {
+            /* never hand out a secret nobody can derive again */
+            OPENSSL_cleanse(secret, sizeof(secret));
+            *err = "the MBI secret could not be derived (HMAC-SHA256)";
+            return 0;
+        }
         g->secret = pp_b64_encode(p, secret, sizeof(secret));
+        OPENSSL_cleanse(secret, sizeof(secret));
     }
     *expires = now + realm->ticket_lifetime;
     return 1;

@@ -84,7 +84,7 @@ static int refuse_auth(apr_pool_t *p, pp_renewal_t *out,
                        pp_rst_refusal_t *no, const char *why)
 {
     out->note.level = PP_NOTE_NOTICE;
-    out->note.text = apr_psprintf(p, "PP0506: RST.srf: renewal refused%s%s%s:"
+    out->note.text = apr_psprintf(p, "PP0510: RST.srf: renewal refused%s%s%s:"
                                   " %s", out->legacy.signin ? " for '" : "",
                                   out->legacy.signin
                                   ? pp_log_escape(p, out->legacy.signin) : "",
@@ -93,10 +93,10 @@ static int refuse_auth(apr_pool_t *p, pp_renewal_t *out,
 }
 
 /* The request's own window: both times, at most PP_RENEW_MAX_SPAN apart,
- * and now within them (give or take the clock skew). */
-static int check_window(apr_pool_t *p, const pp_rst_req_t *req,
-                        apr_int64_t now, pp_renewal_t *out,
-                        pp_rst_refusal_t *no)
+ * and now within them (give or take PassportClockSkew). */
+static int check_window(apr_pool_t *p, const pp_realm_t *realm,
+                        const pp_rst_req_t *req, apr_int64_t now,
+                        pp_renewal_t *out, pp_rst_refusal_t *no)
 {
     apr_int64_t created, expires;
 
@@ -112,12 +112,13 @@ static int check_window(apr_pool_t *p, const pp_rst_req_t *req,
         return refuse_auth(p, out, no, apr_psprintf(p, "the wsu:Timestamp "
                            "spans more than %d s, or ends before it begins",
                            PP_RENEW_MAX_SPAN));
-    if (expires + PP_RST_TIMESTAMP_SKEW < now)
+    /* the client's clock may be off by PassportClockSkew (0: no check) */
+    if (realm->clock_skew != 0 && expires + realm->clock_skew < now)
         return refuse_auth(p, out, no, "the request's wsu:Timestamp has "
-                           "expired");
-    if (created - PP_RST_TIMESTAMP_SKEW > now)
+                           "expired (PassportClockSkew)");
+    if (realm->clock_skew != 0 && created - realm->clock_skew > now)
         return refuse_auth(p, out, no, "the request's wsu:Timestamp is in "
-                           "the future");
+                           "the future (PassportClockSkew)");
     return 1;
 }
 
@@ -134,7 +135,7 @@ static const apr_array_header_t *led_by_legacy(apr_pool_t *p,
     if ((items->nelts > 0
          && strcasecmp(APR_ARRAY_IDX(items, 0, pp_rst_item_t).address,
                        PP_ADDRESS_LEGACY) == 0)
-        || pp_rst_served(realm, PP_ADDRESS_LEGACY) == NULL)
+        || pp_realm_service(realm, PP_ADDRESS_LEGACY) == NULL)
         return items;
     all = apr_array_make(p, items->nelts + 1, sizeof(pp_rst_item_t));
     lead = apr_array_push(all);
@@ -172,8 +173,14 @@ static int open_legacy(apr_pool_t *p, const pp_realm_t *realm,
                            "legacy token (it is for '",
                            pp_log_escape(p, out->legacy.audience), "')",
                            NULL));
-    pp_mbi_secret(&APR_ARRAY_IDX(realm->keyring->keys, out->legacy.key_index,
-                                 pp_key_t), canonical, out->secret);
+    if (!pp_mbi_secret(&APR_ARRAY_IDX(realm->keyring->keys,
+                                      out->legacy.key_index, pp_key_t),
+                       canonical, out->secret)) {
+        OPENSSL_cleanse(out->secret, sizeof(out->secret));
+        no->kind = PP_FAULT_SERVER;
+        no->why = "the legacy token's proof key could not be derived";
+        return 0;
+    }
     return 1;
 }
 
@@ -198,7 +205,7 @@ int pp_renew_plan(apr_pool_t *p, const pp_realm_t *realm,
                       "sign in with the password");
     if (realm->keyring == NULL) {
         out->note.level = PP_NOTE_ERROR;
-        out->note.text = "PP0508: RST.srf: cannot renew: PassportKeyFile is "
+        out->note.text = "PP0512: RST.srf: cannot renew: PassportKeyFile is "
                          "not set for this server";
         return refuse(no, PP_FAULT_SERVER, "Tokens could not be issued");
     }
@@ -209,7 +216,7 @@ int pp_renew_plan(apr_pool_t *p, const pp_realm_t *realm,
     sig = pp_b64_decode(p, rr->signature, &sl);
     if (sig == NULL)
         return refuse(no, PP_FAULT_CLIENT, "the SignatureValue is not base64");
-    if (!check_window(p, req, now, out, no))
+    if (!check_window(p, realm, req, now, out, no))
         return 0;
 
     /* the sign-in's rules for the addresses, the legacy token first */
@@ -237,7 +244,7 @@ int pp_renew_plan(apr_pool_t *p, const pp_realm_t *realm,
         return refuse_auth(p, out, no, "the signature does not verify under "
                            "the legacy token's proof key");
     out->note.level = PP_NOTE_INFO;
-    out->note.text = apr_psprintf(p, "PP0507: RST.srf: '%s' (PUID %s) renewed "
+    out->note.text = apr_psprintf(p, "PP0511: RST.srf: '%s' (PUID %s) renewed "
                                   "%s with the legacy token",
                                   pp_log_escape(p, out->legacy.signin),
                                   pp_hex16(p, out->legacy.puid), what);

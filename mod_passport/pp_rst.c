@@ -385,8 +385,3 @@ const char *pp_rst_fault_answer(apr_pool_t *p, const pp_dialect_t *dialect,
     c.server_info = server_info(p, now);
     return pp_rst_fault(p, &c, no->kind, no->why);
 }
-
-const char *pp_rst_served(const pp_realm_t *realm, const char *address)
-{
-    return served(realm, address);
-}

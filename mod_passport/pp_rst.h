@@ -80,8 +80,6 @@ int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
                  const pp_rst_plan_t *plan, const pp_account_t *acct,
                  apr_int64_t now, pp_rst_tokens_t *out, pp_rst_refusal_t *no);
 
-/* The configured spelling of an address this realm serves, or NULL. */
-const char *pp_rst_served(const pp_realm_t *realm, const char *address);
 
 /* What the answer documents are rendered with. */
 void pp_rst_context(apr_pool_t *p, const pp_rst_plan_t *plan,

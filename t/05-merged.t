@@ -52,7 +52,7 @@ sub opens {
 }
 sub max_age {
     my ($res) = @_;
-    my ($c) = grep { /^MSPAuth=/ } $res->header('Set-Cookie');
+    my ($c) = grep { /^PPAuth=/ } $res->header('Set-Cookie');
     return ($c // '') =~ /; Max-Age=(\d+);/ ? $1 : -1;
 }
 
@@ -86,13 +86,13 @@ ok t_cmp(opens(from_pp($own) // 'x', 'b', 'own-site.example'), 1,
 ok t_cmp(opens(from_pp($own) // 'x', 'main', 'own-site.example'), 0, 'and not with the main key');
 
 my $TOKEN_REQ = 'Passport1.4 tname=,OrgVerb=GET,OrgUrl=http%3A%2F%2Fmessenger%2Emsn%2Ecom,lc=1033,id=507';
-my $main_cookie = cookie_of(sign_in('default'), 'MSPAuth') // 'x';
+my $main_cookie = cookie_of(sign_in('default'), 'PPAuth') // 'x';
 on('merge_bare');
-ok t_cmp(GET('/login2.srf', Authorization => $TOKEN_REQ, Cookie => "MSPAuth=$main_cookie")->code,
-         200, 'the main server\'s MSPAuth cookie works on merge_bare (same key and realm)');
+ok t_cmp(GET('/login2.srf', Authorization => $TOKEN_REQ, Cookie => "PPAuth=$main_cookie")->code,
+         200, 'the main server\'s PPAuth cookie works on merge_bare (same key and realm)');
 on('merge_own');
 ok t_cmp(GET('/login2.srf', Authorization => $TOKEN_REQ =~ s/id=507/id=43/r,
-             Cookie => "MSPAuth=$main_cookie")->code,
+             Cookie => "PPAuth=$main_cookie")->code,
          401, 'and not on merge_own');
 on();
 

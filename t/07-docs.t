@@ -207,7 +207,7 @@ $check{PassportKeyFile} = sub {
 };
 $check{PassportTicketLifetime} = sub {
     my $v = value_of($_[0]);
-    my ($c) = grep { /^MSPAuth=/ } $good->header('Set-Cookie');
+    my ($c) = grep { /^PPAuth=/ } $good->header('Set-Cookie');
     check(($c // '') =~ /; Max-Age=(\d+);/ ? $1 : undef, $v, "$_[0]: the cookies' Max-Age");
     my ($code, $json) = verify_on($KEYED, from_pp($good) // 'x', 'messenger.msn.com');
     my ($i, $e) = $json =~ /"issued":(\d+),"expires":(\d+)/;
@@ -215,17 +215,20 @@ $check{PassportTicketLifetime} = sub {
     check(define_of('PP_DEFAULT_TICKET_LIFETIME'), $v, "$_[0]: PP_DEFAULT_TICKET_LIFETIME agrees");
 };
 $check{PassportSite} = sub {
-    my ($id, $url) = split ' ', value_of($_[0]) // '? ?';
-    my ($host) = $url =~ m{^https?://([^/:]+)};
-    my $res = sign_in($KEYED, id => $id, orgurl => url_encode($url), ru => url_encode($url));
-    check(scalar $res->header('Authentication-Info') // '', qr/,ru=\Q$url\E$/,
-          "$_[0]: site $id answers with ru=$url");
-    my ($code, $json) = verify_on($KEYED, from_pp($res) // 'x', $host // '?');
-    check($code, 200, "$_[0]: its ticket's audience is the URL's host");
-    $res = sign_in($KEYED, id => '42', orgurl => url_encode('https://partner.example.com/'),
-                   ru => url_encode('https://partner.example.com/'));
+    my $text = $default{$_[0]} // '';
+    check($text =~ /^none: any site id, answered as Messenger \(`507`, `http:\/\/messenger\.msn\.com`\)$/ ? 1 : 0,
+          1, "$_[0]: the default is understood ($text)");
+    for my $id ('1', '507', '4711') {
+        my $res = sign_in($KEYED, id => $id);
+        check(scalar $res->header('Authentication-Info') // '', qr/,ru=http:\/\/messenger\.msn\.com$/,
+              "$_[0]: site id $id signs in, as Messenger");
+        my ($code) = verify_on($KEYED, from_pp($res) // 'x', 'messenger.msn.com');
+        check($code, 200, "$_[0]: its ticket's audience is messenger.msn.com");
+    }
+    my $res = sign_in($KEYED, id => '42', orgurl => url_encode('https://partner.example.com/'),
+                      ru => url_encode('https://partner.example.com/'));
     check(scalar $res->header('WWW-Authenticate') // '', qr/^Passport1\.4 da-status=failed-noretry,/,
-          "$_[0]: and it is the only site");
+          "$_[0]: and an OrgURL off Messenger's host is not");
 };
 $check{PassportDomainRedirect} = sub {
     check(is_none($_[0]), 1, "$_[0]: documented as none");
@@ -245,20 +248,52 @@ $check{PassportCoBrandText} = sub {
           "$_[0]: no cbtxt: the challenge ends at prompt");
 };
 $check{PassportService} = sub {
-    my @doc = ($default{$_[0]} // '') =~ /`([^`]+)`/g;
-    # the code's table, its two named addresses resolved
-    my ($table) = $realm_c =~ /default_services\[\]\s*=\s*\{(.*?)\};/s;
-    my %macro = $realm_h =~ /^#define (PP_ADDRESS_\w+) "([^"]*)"/mg;
-    my @code = map { /^"(.*)"$/ ? $1 : $macro{$_} // $_ } ($table // '') =~ /("[^"]*"|PP_ADDRESS_\w+)/g;
-    check(join(' ', @doc), join(' ', @code), "$_[0]: the documented list is the code's, in order");
-    my @plain = grep { $_ ne 'p2pslc.messenger.msn.com' } @doc;
-    my $x = rst($KEYED, map { [$_] } @plain);
+    my $text = $default{$_[0]} // '';
+    check($text, 'none: a token for any address asked for', "$_[0]: the default is understood");
+    my @any = ('messengerclear.live.com', 'directory.services.live.com', 'Any.Address.example');
+    my $x = rst($KEYED, map { [$_] } @any);
     my @got = $x =~ m{<wsa:Address>([^<]+)</wsa:Address>}g;
-    check(join(' ', @got), join(' ', @plain), "$_[0]: a token for each documented address");
+    check(join(' ', @got), join(' ', @any), "$_[0]: a response for each address");
+    my @tickets = $x =~ m{<wsse:BinarySecurityToken Id="Compact\d+">t=([^&<]+)&amp;}g;
+    check(scalar(@tickets), 3, "$_[0]: each with a ticket");
+    my ($code) = verify_on($KEYED, $tickets[2] // 'x', 'any.address.example');
+    check($code, 200, "$_[0]: whose audience is its address, lower-cased");
     check((rst_fault(rst($KEYED, ['p2pslc.messenger.msn.com', 'MBI_X509_CID'])))[1], qr/needs a CA/,
           "$_[0]: p2pslc is served too (refused only for want of a CA)");
-    check((rst_fault(rst($KEYED, ['evil.example.com'])))[1], qr/does not serve 'evil\.example\.com'/,
-          "$_[0]: an address not in the list is not served");
+};
+$check{PassportClockSkew} = sub {
+    my $v = value_of($_[0]);
+    check(define_of('PP_DEFAULT_CLOCK_SKEW'), $v, "$_[0]: PP_DEFAULT_CLOCK_SKEW agrees");
+    $v //= 0;
+    my $stamp = sub {
+        my @t = gmtime shift;
+        sprintf '%04d-%02d-%02dT%02d:%02d:%02dZ', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0];
+    };
+    # (a slow client's Expires, five minutes after its Created, is what may
+    # lie up to the skew in the past)
+    for my $case ([-$v + 60, 1], [-$v - 400, 0], [$v - 300, 1], [$v + 60, 0]) {
+        my ($off, $ok) = @$case;
+        my $env = rst_envelope('sha@example.com', 'sha-pw', ['messenger.msn.com']);
+        my ($c, $e) = ($stamp->(time + $off), $stamp->(time + $off + 300));
+        $env =~ s{</wsse:UsernameToken>}{</wsse:UsernameToken><wsu:Timestamp xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"><wsu:Created>$c</wsu:Created><wsu:Expires>$e</wsu:Expires></wsu:Timestamp>};
+        my $xml = $srv->POST($KEYED, '/RST.srf', 'Content-Type' => 'text/xml', content => $env)->content;
+        check($xml =~ /<psf:authstate>0x48803</ ? 1 : 0, $ok,
+              "$_[0]: a client clock $off s off is " . ($ok ? 'accepted' : 'refused'));
+    }
+};
+$check{PassportLegacyTokenLifetime} = sub {
+    my $text = $default{$_[0]} // '';
+    check($text =~ /^seven times `PassportTicketLifetime`/ ? 1 : 0, 1, "$_[0]: the default is understood ($text)");
+    my $x = rst($KEYED, ['http://Passport.NET/tb'], ['messenger.msn.com']);
+    my @e = $x =~ m{<wsu:Expires>(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z</wsu:Expires>}g;
+    my @c = $x =~ m{<wsu:Created>(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z</wsu:Created>}g;
+    require Time::Local;
+    my $span = sub { my @t = @_; Time::Local::timegm(@t[5, 4, 3, 2], $t[1] - 1, $t[0]) };
+    my $lt = @e >= 12 ? $span->(@e[0 .. 5]) - $span->(@c[0 .. 5]) : -1;
+    my $ct = @e >= 12 ? $span->(@e[6 .. 11]) - $span->(@c[6 .. 11]) : -1;
+    my $lifetime = value_of('PassportTicketLifetime') // 0;
+    check($ct, $lifetime, "$_[0]: (a compact token lives PassportTicketLifetime)");
+    check($lt, 7 * $lifetime, "$_[0]: the legacy token lives seven times as long");
 };
 $check{PassportMaxRequestBody} = sub {
     my $v = value_of($_[0]) // 0;
@@ -349,4 +384,8 @@ for my $d (sort keys %check, sort keys %not_observable) {
 $srv->stop;
 
 plan tests => scalar @results;
-ok t_cmp($_->[0], $_->[1], $_->[2]) for @results;
+for (@results) {
+    # name a failing check on stderr, where prove shows it
+    my $pass = ok t_cmp($_->[0], $_->[1], $_->[2]);
+    print STDERR "# failed: $_->[2] (got '", $_->[0] // 'undef', "')\n" unless $pass;
+}

@@ -112,8 +112,8 @@ my ($new_key) = (admin('keygen', "$dir/new.key"))[0] == 0 ? key_lines("$dir/new.
 my $t0 = time;
 my $res = GET '/login2.srf', Authorization => p14_header(signin => 'ALICE@Example.com', pwd => 'alice-pw,1');
 my $messenger = from_pp($res) // 'x';
-my $cookie = cookie_of($res, 'MSPAuth') // 'x';
-my ($max_age) = (grep { /^MSPAuth=/ } $res->header('Set-Cookie'))[0] =~ /Max-Age=(\d+)/;
+my $cookie = cookie_of($res, 'PPAuth') // 'x';
+my ($max_age) = (grep { /^PPAuth=/ } $res->header('Set-Cookie'))[0] =~ /Max-Age=(\d+)/;
 my $partner = from_pp(GET '/login2.srf', Authorization => p14_header(signin => 'alice@example.com',
     pwd => 'alice-pw,1', id => '42', orgurl => url_encode('https://partner.example.com/'),
     ru => url_encode('https://partner.example.com/'))) // 'x';
@@ -125,7 +125,8 @@ my ($legacy) = $body =~ m{<CipherValue>([^<]+)</CipherValue>};
 my %compact = $body =~ m{<wsse:BinarySecurityToken Id="Compact(\d+)">(t=[^<]+)</wsse:BinarySecurityToken>}g;
 s/&amp;/&/g for values %compact;
 my @secrets = $body =~ m{<wst:BinarySecret>([^<]+)</wst:BinarySecret>}g;
-my @e = $body =~ m{<wsu:Expires>(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)Z</wsu:Expires>};
+# the compact tokens' expiry (the legacy token lives longer, on purpose)
+my @e = $body =~ m{<wsa:Address>messengerclear\.live\.com</wsa:Address>.*?<wsu:Expires>(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)Z</wsu:Expires>};
 my $rst_expires = @e ? timegm(@e[5, 4, 3], $e[2], $e[1] - 1, $e[0]) : -1;
 Apache::TestRequest::module('login_b');
 my $body_b = rst_post(rst_body('rst-msnp12.xml', 'alice@example.com', 'alice-pw,1'))->content;

@@ -47,7 +47,8 @@ static inline void test_add_site(apr_array_header_t *sites, const char *id,
 }
 
 /* Realm "Passport.Net": two sites (507 Messenger, 42 a partner), one
- * domain redirect, the default services, no CA, no co-branding. */
+ * domain redirect, any address (no PassportService), a clock skew of a
+ * day, no CA, no co-branding. */
 static inline pp_realm_t *test_realm(apr_pool_t *p)
 {
     pp_realm_t *r = apr_pcalloc(p, sizeof(*r));
@@ -69,7 +70,8 @@ static inline pp_realm_t *test_realm(apr_pool_t *p)
     r->keyring = test_keyring(p, TEST_KEY_MAIN);
     r->sites = sites;
     r->domain_redirects = redirects;
-    r->services = pp_realm_default_services();
+    r->services = NULL;                 /* any address */
+    r->clock_skew = 86400;
     r->partner_audience = "login.example.net";
     return r;
 }

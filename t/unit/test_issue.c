@@ -27,7 +27,6 @@ int main(void)
     apr_int64_t expires = -1;
     const char *err = NULL, *names[3] = { "messengerclear.live.com",
                                           "contacts.msn.com", "MSPAuth" };
-    const apr_array_header_t *a;
     const pp_site_t *site;
     char *big;
     int i, all = 1;
@@ -131,29 +130,38 @@ int main(void)
     acct.cid = 0;
     ok(pp_account_cid(&acct) == 0, "the database's CID, even 0");
 
-    /* ---- the realm's defaults ------------------------------------------ */
-    a = pp_realm_default_services();
-    {
-        static const char *const want[] = {
-            "http://Passport.NET/tb", "messengerclear.live.com",
-            "messenger.msn.com", "contacts.msn.com",
-            "messengersecure.live.com", "spaces.msn.com", "spaces.live.com",
-            "livecontacts.live.com", "storage.msn.com", "storage.live.com",
-            "sup.live.com", "p2pslc.messenger.msn.com"
-        };
-
-        is_int(a->nelts, 12, "twelve default services");
-        for (i = 0; i < a->nelts && i < 12; i++)
-            if (strcmp(APR_ARRAY_IDX(a, i, const char *), want[i]) != 0)
-                all = 0;
-        ok(all, "the default services, in the documented order");
-    }
-    a = pp_realm_default_sites();
-    is_int(a->nelts, 1, "one default site");
-    site = &APR_ARRAY_IDX(a, 0, pp_site_t);
-    is_str(site->id, "507", "default site: id 507");
+    /* ---- the realm: its sites and addresses ----------------------------- */
+    site = pp_realm_messenger_site();
+    is_str(site->id, "507", "Messenger's site: id 507");
     is_str(site->return_url, "http://messenger.msn.com",
-           "default site: Messenger's return URL");
-    is_str(site->host, "messenger.msn.com", "default site: its host");
+           "Messenger's site: its return URL");
+    is_str(site->host, "messenger.msn.com", "Messenger's site: its host");
+    {
+        pp_realm_t *r = test_realm(p);
+
+        ok(pp_realm_site(r, "42") == &APR_ARRAY_IDX(r->sites, 1, pp_site_t),
+           "a configured site by id");
+        ok(pp_realm_site(r, "1") == NULL, "an id no PassportSite names");
+        ok(pp_realm_site(r, NULL) == NULL, "no id, sites configured: none");
+        r->sites = NULL;
+        ok(pp_realm_site(r, "1") == pp_realm_messenger_site()
+           && pp_realm_site(r, NULL) == pp_realm_messenger_site(),
+           "no PassportSite: any id (or none) is Messenger");
+        is_str(pp_realm_service(r, "Any.Address.example"),
+               "Any.Address.example", "no PassportService: any address");
+        {
+            apr_array_header_t *list = apr_array_make(p, 2,
+                                                      sizeof(const char *));
+
+            APR_ARRAY_PUSH(list, const char *) = "Messenger.MSN.com";
+            r->services = list;
+        }
+        is_str(pp_realm_service(r, "messenger.msn.com"), "Messenger.MSN.com",
+               "a listed address, in its configured spelling");
+        ok(pp_realm_service(r, "contacts.msn.com") == NULL,
+           "an address the list lacks");
+    }
+    (void)all;
+    (void)i;
     return tap_done();
 }

@@ -5,6 +5,7 @@
 #include "tap.h"
 #include "realm.h"
 #include "pp_rst.h"
+#include "pp_legacy.h"
 #include "pp_ticket.h"
 #include "pp_mbi.h"
 #include "pp_b64.h"
@@ -242,21 +243,34 @@ int main(void)
     ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no), "a current "
        "timestamp");
     r->ts_created = iso(p, TEST_NOW - 900);
-    r->ts_expires = iso(p, TEST_NOW - PP_RST_TIMESTAMP_SKEW);
+    r->ts_expires = iso(p, TEST_NOW - realm->clock_skew);
     ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no),
        "expired by exactly the allowed skew: accepted");
-    r->ts_expires = iso(p, TEST_NOW - PP_RST_TIMESTAMP_SKEW - 1);
+    r->ts_expires = iso(p, TEST_NOW - realm->clock_skew - 1);
     is_refused(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no),
-               PP_FAULT_CLIENT, "the request's wsu:Timestamp has expired",
-               "expired timestamp");
-    r->ts_created = iso(p, TEST_NOW + PP_RST_TIMESTAMP_SKEW);
+               PP_FAULT_CLIENT, "the request's wsu:Timestamp has expired "
+               "(PassportClockSkew)", "expired timestamp");
+    r->ts_created = iso(p, TEST_NOW + realm->clock_skew);
     r->ts_expires = iso(p, TEST_NOW + 900);
     ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no),
        "ahead by exactly the allowed skew: accepted");
-    r->ts_created = iso(p, TEST_NOW + PP_RST_TIMESTAMP_SKEW + 1);
+    r->ts_created = iso(p, TEST_NOW + realm->clock_skew + 1);
     is_refused(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no),
                PP_FAULT_CLIENT, "the request's wsu:Timestamp is in the "
-               "future", "future timestamp");
+               "future (PassportClockSkew)", "future timestamp");
+    realm->clock_skew = 0;
+    r->ts_created = iso(p, TEST_NOW + 30 * 86400);
+    r->ts_expires = iso(p, TEST_NOW - 30 * 86400);
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no), "PassportClockSkew "
+       "0: no check, a month either way");
+    realm->clock_skew = 300;
+    r->ts_created = iso(p, TEST_NOW - 900);
+    r->ts_expires = iso(p, TEST_NOW - 301);
+    is_refused(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no),
+               PP_FAULT_CLIENT, "the request's wsu:Timestamp has expired "
+               "(PassportClockSkew)", "PassportClockSkew 300: 301 s late");
+    realm->clock_skew = 86400;
+    r->ts_created = iso(p, TEST_NOW + 1);
     r->ts_created = "yesterday";
     is_refused(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no),
                PP_FAULT_CLIENT, "the wsu:Timestamp is not two ISO 8601 UTC "
@@ -276,17 +290,32 @@ int main(void)
     r->username = "alice@example.com";
 
     /* ---- addresses ----------------------------------------------------- */
-    it = want(r, "evil.example.com", NULL);
-    is_refused(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no),
-               PP_FAULT_CLIENT, "this realm does not serve 'evil.example.com' "
-               "(PassportService)", "an address not served");
-    r->username = NULL;
-    is_refused(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no),
-               PP_FAULT_CLIENT, "this realm does not serve 'evil.example.com' "
-               "(PassportService)", "addresses are checked before credentials");
-    r->username = "alice@example.com";
+    it = want(r, "Directory.Services.Live.com", "MBI");
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no)
+       && want_at(&plan, 4)->kind == PP_TOKEN_COMPACT, "no PassportService: "
+       "any address gets a token");
+    is_str(want_at(&plan, 4)->audience, "directory.services.live.com",
+           "its audience: the address, lower-cased");
+    it->policy = "MBI_KEY";
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no)
+       && want_at(&plan, 4)->with_secret, "MBI_KEY: with the secret");
+    it->policy = "mbi_key_old";
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no)
+       && want_at(&plan, 4)->with_secret, "mbi_key_old (any case): with the "
+       "secret");
+    ok(plan.notes == NULL, "known policies: nothing to log");
+    it->policy = "MBI_FUTURE";
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no)
+       && want_at(&plan, 4)->kind == PP_TOKEN_COMPACT
+       && !want_at(&plan, 4)->with_secret, "an unknown policy: as MBI");
+    ok(plan.notes && plan.notes->nelts == 1
+       && APR_ARRAY_IDX(plan.notes, 0, pp_note_t).level == PP_NOTE_INFO,
+       "an unknown policy: one note at info");
+    is_str(plan.notes ? APR_ARRAY_IDX(plan.notes, 0, pp_note_t).text : NULL,
+           "PP0507: RST: unknown policy 'MBI_FUTURE' for "
+           "'Directory.Services.Live.com'; issued as MBI", "the note");
     it->address = "messengersecure.live.com";
-    it->policy = "MBI_SSL";
+    it->policy = "mbi_ssl";
     is_refused(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no),
                PP_FAULT_CLIENT, "'messengersecure.live.com' with policy MBI_SSL "
                "is only issued over HTTPS", "MBI_SSL over plain HTTP");
@@ -302,11 +331,16 @@ int main(void)
                "(PassportCACertificateFile, PassportCAKeyFile)",
                "p2pslc without a CA");
     realm->ca = make_ca(p);
-    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no)
+    is_refused(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no),
+               PP_FAULT_CLIENT, "p2pslc.messenger.msn.com certificates are "
+               "only issued over HTTPS", "p2pslc over plain HTTP (MS-WSTEP "
+               "2.1)");
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 1, &plan, &no)
        && want_at(&plan, 4)->kind == PP_TOKEN_X509
-       && !want_at(&plan, 4)->with_secret, "p2pslc with a CA: a certificate");
+       && !want_at(&plan, 4)->with_secret, "p2pslc with a CA over HTTPS: a "
+       "certificate");
     it->address = "P2PSLC.Messenger.MSN.com";
-    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no)
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 1, &plan, &no)
        && want_at(&plan, 4)->kind == PP_TOKEN_X509, "p2pslc asked for in "
        "another case: still a certificate");
 
@@ -324,7 +358,7 @@ int main(void)
         want(q, "http://Passport.NET/tb", NULL);
         want(q, "messenger.msn.com", NULL);
         want(q, "p2pslc.messenger.msn.com", "MBI_X509_CID");
-        ok(pp_rst_plan(p, own, q, TEST_NOW, 0, &plan, &no), "PassportService "
+        ok(pp_rst_plan(p, own, q, TEST_NOW, 1, &plan, &no), "PassportService "
            "spelled in another case still serves the addresses");
         is_str(want_at(&plan, 1)->audience, "Messenger.MSN.com",
                "the audience is the configured spelling");
@@ -334,10 +368,36 @@ int main(void)
         ok(want_at(&plan, 2)->kind == PP_TOKEN_X509, "a configured "
            "P2PSLC.messenger.msn.com is still a certificate");
         want(q, "contacts.msn.com", NULL);
-        is_refused(pp_rst_plan(p, own, q, TEST_NOW, 0, &plan, &no),
-                   PP_FAULT_CLIENT, "this realm does not serve "
-                   "'contacts.msn.com' (PassportService)", "only the "
-                   "configured list is served");
+        ok(pp_rst_plan(p, own, q, TEST_NOW, 1, &plan, &no),
+           "an unlisted address fails no other");
+        ok(want_at(&plan, 3)->kind == PP_TOKEN_NONE, "it gets no token");
+        ok(plan.notes && plan.notes->nelts == 1, "and is noted");
+        is_str(plan.notes ? APR_ARRAY_IDX(plan.notes, 0, pp_note_t).text
+               : NULL, "PP0508: RST: 'contacts.msn.com' is not a "
+               "PassportService of this realm; answered without a token",
+               "the note");
+        {
+            pp_rst_req_t *q2 = request(p, "a@b.c", "x");
+            pp_account_t who;
+
+            memset(&who, 0, sizeof(who));
+            who.puid = TEST_PUID;
+            who.signin = "a@b.c";
+            want(q2, "http://Passport.NET/tb", NULL);
+            want(q2, "contacts.msn.com", "MBI");
+            want(q2, "messenger.msn.com", NULL);
+            ok(pp_rst_plan(p, own, q2, TEST_NOW, 0, &plan, &no)
+               && pp_rst_issue(p, own, &plan, &who, TEST_NOW, &tok, &no),
+               "issued around the unlisted address");
+            is_int(tok.grants->nelts, 2, "two tickets: none for it");
+            ok(item_at(&tok, 1)->token == NULL
+               && item_at(&tok, 1)->secret == NULL, "its item: no token");
+            is_str(item_at(&tok, 1)->refused, "this realm does not serve "
+                   "'contacts.msn.com' (PassportService)", "and why");
+            ok(item_at(&tok, 2)->token != NULL
+               && item_at(&tok, 2)->refused == NULL, "the next one has its "
+               "token");
+        }
     }
     r->items->nelts = 4;
 
@@ -401,9 +461,9 @@ int main(void)
         ok(!o->x509, "not a certificate (%d)", i);
     }
     ok(item_at(&tok, 0)->legacy, "item 0: legacy");
-    is_str(item_at(&tok, 0)->token,
-           APR_ARRAY_IDX(tok.grants, 0, pp_grant_t).ticket,
-           "legacy: the bare ticket");
+    is_str(item_at(&tok, 0)->token, pp_legacy_cipher(p,
+           APR_ARRAY_IDX(tok.grants, 0, pp_grant_t).ticket),
+           "legacy: the ticket, as xs:base64Binary");
     is_str(item_at(&tok, 0)->secret, secret_of(p, realm,
            APR_ARRAY_IDX(tok.grants, 0, pp_grant_t).ticket),
            "legacy: the ticket's MBI secret");
@@ -424,9 +484,9 @@ int main(void)
     it->supporting = make_csr(p);
     it->by_service_name = 1;
     want(r, "messengersecure.live.com", "MBI_KEY_OLD");
-    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no)
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 1, &plan, &no)
        && pp_rst_issue(p, realm, &plan, &acct, TEST_NOW, &tok, &no),
-       "with p2pslc: issued");
+       "with p2pslc (over HTTPS): issued");
     is_int(tok.items->nelts, 6, "six answer items");
     is_int(tok.grants->nelts, 5, "five tickets: none for the certificate");
     ok(item_at(&tok, 4)->x509 && is_certificate(p, item_at(&tok, 4)->token)
@@ -446,7 +506,7 @@ int main(void)
            "and its own secret");
 
     it->supporting = "";
-    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no), "an empty "
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 1, &plan, &no), "an empty "
        "PKCS#10 plans");
     is_refused(pp_rst_issue(p, realm, &plan, &acct, TEST_NOW, &tok, &no),
                PP_FAULT_CLIENT, "the PKCS#10 certificate request is missing "
