@@ -158,10 +158,12 @@ static int status_hook(request_rec *r, int flags)
 
         if (c->keyring == NULL || c->stat_slot != i)
             continue;
-        html_row(r, apr_psprintf(r->pool, "%s:%u, since restart",
+        html_row(r, apr_psprintf(r->pool, "%s%s%s, since restart",
                                  ap_escape_html(r->pool, sp->server_hostname
                                                 ? sp->server_hostname : ""),
-                                 (unsigned)sp->port),
+                                 sp->port ? apr_psprintf(r->pool, ":%u",
+                                            (unsigned)sp->port) : "",
+                                 sp == ap_server_conf ? " (main server)" : ""),
                  servers[i].count);
     }
     ap_rputs("</table>\n", r);
