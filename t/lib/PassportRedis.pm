@@ -1,7 +1,7 @@
 package PassportRedis;
 # The suite's throwaway Redis: started by t/TEST.PL with the test server
 # (on a free loopback port, no persistence, everything under t/var),
-# stopped with it; t/71-store-redis.t stops it and starts it again, with
+# stopped with it; t/76-store-redis.t stops it and starts it again, with
 # the command kept in t/var/redis.cmd.
 use strict;
 use warnings;

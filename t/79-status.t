@@ -71,8 +71,8 @@ my ($cipher, $secret);
 step('an RST.srf sign-in', sub {
         ($cipher, $secret) = legacy_of(rst('default', rst_body('rst-msnp15.xml', 'sha@example.com', 'sha-pw'))->content);
      }, PassportSignInsOK => 1);
-step('a renewal', sub { rst('default', renewal($cipher, $secret)) }, PassportRenewals => 1);
-step('a renewal with a bad signature', sub { rst('default', renewal($cipher, $secret, tamper => 1)) },
+step('a renewal', sub { rst('default', renewal($cipher, $secret, 1, 'messenger.msn.com', 'MBI')) }, PassportRenewals => 1);
+step('a renewal with a bad signature', sub { rst('default', renewal($cipher, $secret, 1, 'messenger.msn.com', 'MBI', tamper => 1)) },
      PassportSignInsFailed => 1, PassportFaults => 1);
 step('faults: a malformed request and a wrong password', sub {
         rst('default', '<not xml');

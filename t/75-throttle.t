@@ -115,7 +115,7 @@ my $F = '192.0.2.15';
 $res = rst('sha@example.com', 'sha-pw', $F);
 my ($cipher, $secret) = legacy_of($res->content);
 ok t_cmp(defined $cipher && length $secret == 24 ? 1 : 0, 1, 'a sign-in hands out the legacy token');
-sub renew { post('/RST.srf', 'text/xml; charset=utf-8', renewal($cipher, $secret, %{ $_[1] // {} }), $_[0]) }
+sub renew { post('/RST.srf', 'text/xml; charset=utf-8', renewal($cipher, $secret, 1, 'messenger.msn.com', 'MBI', %{ $_[1] // {} }), $_[0]) }
 $res = renew($F);
 ok t_cmp(issued($res) || $res->content =~ /EncryptedData/ ? 1 : 0, 1, 'and it renews');
 for my $i (1 .. 3) {
