@@ -236,6 +236,13 @@ int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
     return 1;
 }
 
+void pp_rst_password_refused(int outage, pp_rst_refusal_t *no)
+{
+    refuse(no, outage ? PP_FAULT_SERVER : PP_FAULT_AUTH,
+           outage ? "The account service is temporarily unavailable"
+                  : "wrong password or unknown account");
+}
+
 static void add_note(apr_pool_t *p, pp_rst_tokens_t *out,
                      pp_note_level_t level, const char *text)
 {

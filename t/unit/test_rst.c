@@ -436,6 +436,16 @@ int main(void)
        "accepted");
     r->password = "alice-pw,1";
 
+    /* ---- after the password check -------------------------------------- */
+    pp_rst_password_refused(0, &no);
+    ok(no.kind == PP_FAULT_AUTH, "a refused password: the authentication "
+       "fault");
+    is_str(no.why, "wrong password or unknown account", "and why (logged)");
+    pp_rst_password_refused(1, &no);
+    ok(no.kind == PP_FAULT_SERVER, "an outage: the server fault");
+    is_str(no.why, "The account service is temporarily unavailable",
+           "and its faultstring");
+
     /* ---- pp_rst_issue -------------------------------------------------- */
     memset(&acct, 0, sizeof(acct));
     acct.puid = TEST_PUID;
