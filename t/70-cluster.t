@@ -33,7 +33,7 @@ use PassportRenew qw(renewal renewed legacy_of derived_secret first_key_line);
 use PassportCluster ();
 
 my $why = PassportCluster::missing();
-plan tests => 36, need({ ($why || 'the cluster') => !$why });
+plan tests => 37, need({ ($why || 'the cluster') => !$why });
 
 my $started = time;
 my $c = PassportCluster->start('70');
@@ -43,6 +43,10 @@ sub is_ok { my ($got, $want, $name) = @_; check(t_cmp($got, $want, $name)) }
 my %pw = ('cross@cluster.test' => 'cross-pw', 'load@cluster.test' => 'load-pw');
 $c->add_account($_, $pw{$_}) for sort keys %pw;
 my $dir = $c->dir;
+
+my (undef, $status) = $c->script('status');
+is_ok($status, qr{node a: \Q${\ $c->url('a', '')}\E .*\n  node b: \Q${\ $c->url('b', '')}\E .*\n  PostgreSQL: host=.*\n  Redis: 127\.0\.0\.1:\d+ }s,
+      'scripts/cluster status: both nodes with their URLs, PostgreSQL and Redis running');
 
 # ---- the balancer setup: one public name, TLS in front, remoteip --------
 
