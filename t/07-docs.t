@@ -16,6 +16,7 @@
 #    also compared with the code's #define or table.
 # A directive with neither a check below nor an entry in %not_observable
 # (with its reason) fails the test: add one with the directive.
+# 3. docs/deployment.md's example is conf/cluster-node.conf.in, verbatim.
 use strict;
 use warnings FATAL => 'all';
 
@@ -382,6 +383,12 @@ for my $d (sort keys %check, sort keys %not_observable) {
     check((grep { $_ eq $d } @directives) ? 1 : 0, 1, "$d (checked here) is a directive of the module");
 }
 $srv->stop;
+
+# docs/deployment.md shows the nodes' configuration scripts/cluster runs
+# (conf/cluster-node.conf.in) as it is, so the two cannot drift apart.
+my ($shown) = slurp('docs/deployment.md') =~ m{^<!-- conf/cluster-node\.conf\.in -->\n```apache\n(.*?)^```$}ms;
+check($shown // 'no such block', slurp('conf/cluster-node.conf.in'),
+      'docs/deployment.md shows conf/cluster-node.conf.in as it is');
 
 plan tests => scalar @results;
 for (@results) {
