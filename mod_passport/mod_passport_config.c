@@ -34,6 +34,7 @@ void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->legacy_lifetime = -1;
     c->max_body = -1;
     c->clock_skew = -1;
+    c->shared_ticket = -1;
     return c;
 }
 
@@ -69,6 +70,7 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_NUM(clock_skew);
     MERGE_PTR(record_query);
     MERGE_PTR(ca);
+    MERGE_NUM(shared_ticket);
     MERGE_COMPUTED(realm);
     MERGE_COMPUTED(body_limit);
     MERGE_COMPUTED(account_label);
@@ -380,6 +382,14 @@ static const char *set_challenge(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* On|Off into an int field of the server config (cmd->info its offset). */
+static const char *set_srv_flag(cmd_parms *cmd, void *dc, int on)
+{
+    (void)dc;
+    *(int *)((char *)srv_cfg_of(cmd) + (apr_size_t)cmd->info) = on;
+    return NULL;
+}
+
 static const char *set_soap_ticket(cmd_parms *cmd, void *dc, int on)
 {
     (void)cmd;
@@ -462,6 +472,10 @@ const command_rec pp_cmds[] = {
                   (void *)&NUM_CLOCK_SKEW, RSRC_CONF,
                   "Seconds a client's clock may be off, either way, in the "
                   "times it sends; 0 turns the check off; default 86400"),
+    AP_INIT_FLAG("PassportSharedTicket", set_srv_flag,
+                 CFG_OFFSET(shared_ticket), RSRC_CONF,
+                 "All compact tokens of one RST.srf answer are one ticket "
+                 "for all their addresses; default Off"),
     AP_INIT_TAKE1("PassportMaxRequestBody", set_number,
                   (void *)&NUM_MAX_BODY, RSRC_CONF,
                   "Largest RST.srf request body in bytes; default 65536"),
@@ -544,6 +558,7 @@ static pp_realm_t *realm_of(apr_pool_t *p, server_rec *s,
                                         : PP_DEFAULT_CLOCK_SKEW;
     r->cobrand_url = c->cobrand_url;
     r->cobrand_text = c->cobrand_text;
+    r->shared_ticket = c->shared_ticket == 1;
     host = apr_pstrdup(p, s->server_hostname ? s->server_hostname : "");
     ap_str_tolower(host);
     r->partner_audience = host;

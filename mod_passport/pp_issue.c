@@ -10,10 +10,11 @@
 #include <openssl/crypto.h>
 #include <string.h>
 
-/* Seal t for g: its ticket, compact form and MBI secret. */
+/* Seal t for g: its ticket, compact form and MBI secret. what names
+ * the ticket in an error. */
 static int seal_grant(apr_pool_t *p, const pp_realm_t *realm,
                       const pp_account_t *acct, const pp_ticket_t *t,
-                      pp_grant_t *g, const char **err)
+                      pp_grant_t *g, const char *what, const char **err)
 {
     const pp_key_t *key = &APR_ARRAY_IDX(realm->keyring->keys, 0, pp_key_t);
     unsigned char secret[PP_MBI_SECRET_LEN];
@@ -21,8 +22,7 @@ static int seal_grant(apr_pool_t *p, const pp_realm_t *realm,
     g->expires = t->expires;
     g->ticket = pp_ticket_seal(p, realm->keyring, realm->name, t, err);
     if (g->ticket == NULL) {
-        *err = apr_psprintf(p, "cannot seal a ticket for '%s': %s",
-                            pp_log_escape(p, g->audience), *err);
+        *err = apr_psprintf(p, "cannot seal %s: %s", what, *err);
         return 0;
     }
     g->compact = pp_compact(p, g->ticket, acct->puid);
@@ -64,7 +64,8 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
         t.audience = g->audience;
         t.expires = now + (g->lifetime > 0 ? g->lifetime
                                            : realm->ticket_lifetime);
-        if (!seal_grant(p, realm, acct, &t, g, err))
+        if (!seal_grant(p, realm, acct, &t, g, apr_psprintf(p, "a ticket "
+                        "for '%s'", pp_log_escape(p, g->audience)), err))
             return 0;
     }
     *expires = now + realm->ticket_lifetime;
@@ -93,7 +94,8 @@ int pp_issue_shared(apr_pool_t *p, const pp_realm_t *realm,
     t.audiences = audiences;
     t.naudiences = n;
     t.expires = now + realm->ticket_lifetime;
-    return seal_grant(p, realm, acct, &t, out, err);
+    return seal_grant(p, realm, acct, &t, out, apr_psprintf(p, "one ticket "
+                      "for %d addresses (PassportSharedTicket)", n), err);
 }
 
 const char *pp_compact(apr_pool_t *p, const char *ticket, apr_uint64_t puid)

@@ -26,7 +26,7 @@ use lib 't/lib';
 use PassportTest qw(private_server p14_header from_pp cookie_of url_encode admin
                     rst_envelope rst_fault);
 
-plan tests => 63;
+plan tests => 66;
 
 my $t_dir = Apache::Test::vars('t_dir');
 my %key = (main => "$t_dir/conf/keys/main.key", b => "$t_dir/conf/keys/b.key");
@@ -59,6 +59,7 @@ PassportCoBrandURL http://img.main.matrix/logo.gif
 PassportCoBrandText "Main matrix"
 PassportService messengerclear.live.com main.matrix.service p2pslc.messenger.msn.com
 PassportMaxRequestBody 3000
+PassportSharedTicket On
 @{[ $record =~ s/TAG/main/r ]}
 PassportCACertificateFile \@ServerRoot\@/var/ca.pem
 PassportCAKeyFile \@ServerRoot\@/var/ca.key
@@ -88,6 +89,7 @@ PassportCAKeyFile \@ServerRoot\@/var/ca.key
     PassportCoBrandText "Own matrix"
     PassportService messengerclear.live.com own.matrix.service p2pslc.messenger.msn.com
     PassportMaxRequestBody 65536
+    PassportSharedTicket Off
     @{[ $record =~ s/TAG/own/r ]}
     PassportCACertificateFile \@DIR\@/own-ca.pem
     PassportCAKeyFile \@DIR\@/own-ca.key
@@ -250,6 +252,25 @@ ok t_cmp(rst('some', ['messengerclear.live.com']), qr{<wsa:Address>messengerclea
          'some: its own service');
 ok t_cmp((rst_fault(rst('some', ['main.matrix.service'])))[1],
          qr/does not serve 'main\.matrix\.service'/, 'some: only its own');
+
+# PassportSharedTicket: On in main (inherited by bare and some), Off in own
+sub version_of {
+    my ($vhost, $xml) = @_;
+    my ($t) = $xml =~ m{<wsse:BinarySecurityToken Id="Compact\d+">(t=[^<]+)</wsse:BinarySecurityToken>};
+    my @realm = $vhost eq 'own' ? ('--key-file', $key{b}) : ('--key-file', $key{main}, '--realm',
+                                  $vhost eq 'some' ? 'Some.Matrix' : 'Main.Matrix');
+    my (undef, $out) = admin('ticket', ($t // 'x') =~ s/&amp;/&/r, @realm);
+    return $out =~ /^version=(\d)$/m ? $1 : "none: $out";
+}
+sub tickets_of { my @t = $_[0] =~ m{<wsse:BinarySecurityToken Id="Compact\d+">([^<]+)<}g; \@t }
+$x = rst('bare', ['messengerclear.live.com', 'MBI_KEY_OLD'], ['main.matrix.service']);
+ok t_cmp(version_of('bare', $x) . ' ' . (tickets_of($x)->[0] eq (tickets_of($x)->[1] // '') ? 'one' : 'two'),
+         '2 one', 'bare: PassportSharedTicket inherited: one version 2 ticket for both addresses');
+$x = rst('own', ['messengerclear.live.com', 'MBI_KEY_OLD'], ['own.matrix.service']);
+ok t_cmp(version_of('own', $x) . ' ' . (tickets_of($x)->[0] eq (tickets_of($x)->[1] // '') ? 'one' : 'two'),
+         '1 two', 'own: switched Off: a version 1 ticket each');
+ok t_cmp(version_of('some', rst('some', ['messengerclear.live.com', 'MBI_KEY_OLD'])), '2',
+         'some: inherited On');
 
 my $big = '<x>' . ('y' x 3500) . '</x>';
 sub post_big { (rst_fault($srv->POST($port{$_[0]}, '/RST.srf', 'Content-Type' => 'text/xml',

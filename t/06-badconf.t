@@ -46,6 +46,8 @@ my @bad = (
     [ "<Location /x>\nPassportPartnerLoginURL login.example.net\n</Location>",
       qr/PassportPartnerLoginURL: 'login\.example\.net' is not an absolute/ ],
     [ 'PassportPartnerSite 42', qr/PassportPartnerSite not allowed here/ ],
+    [ 'PassportSharedTicket yes', qr/PassportSharedTicket must be On or Off/ ],
+    [ 'PassportSharedTicket', qr/PassportSharedTicket must be On or Off/ ],
     [ 'PassportCoBrandURL javascript:alert(1)', qr/PassportCoBrandURL: 'javascript:alert\(1\)' is not/ ],
 );
 

@@ -310,6 +310,15 @@ $check{PassportTicketRecordQuery} = sub {
     chomp $rows;
     check($rows, '0', "$_[0]: after sign-ins, no ticket was written");
 };
+$check{PassportSharedTicket} = sub {
+    my $v = value_of($_[0]) // '?';
+    check($v, 'Off', "$_[0]: documented as Off");
+    my $x = rst($KEYED, ['messengerclear.live.com', 'MBI_KEY_OLD'], ['contacts.msn.com', 'MBI']);
+    my @t = $x =~ m{<wsse:BinarySecurityToken Id="Compact\d+">t=([^&<]+)&amp;}g;
+    check(scalar(@t) == 2 && $t[0] ne $t[1] ? 1 : 0, 1, "$_[0]: each compact token its own ticket");
+    my (undef, $out) = admin('ticket', $t[1] // 'x', '--key-file', $key, '--audience', 'contacts.msn.com');
+    check($out =~ /^status=ok\nversion=1\n/ ? 1 : 0, 1, "$_[0]: a version 1 ticket for its one address");
+};
 # The CA pair: either file alone does not start the server (t/06-badconf.t),
 # so the default of each is the pair's absence, and that is observable.
 for my $d (qw(PassportCACertificateFile PassportCAKeyFile)) {
