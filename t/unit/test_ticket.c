@@ -3,6 +3,7 @@
 #include "pp_keys.h"
 #include "pp_ticket.h"
 #include "pp_b64.h"
+#include "pp_mbi.h"
 
 #include <openssl/evp.h>
 
@@ -221,6 +222,30 @@ int main(void)
         ok(pp_ticket_open(p, doc, "Passport.Net", ex, 1795317156,
                           "messenger.msn.com", &o) == PP_TICKET_EXPIRED,
            "and expires when it says");
+        ex = pp_ticket_from_compact(p, "t=ApWlZb_OlQBD1I4fer56tHHm53hnxIgP0"
+            "QIFgp1S3ufVla970xC8YofEiH3PWYJ-pn4wou1He25WMzSoQv2fI_q4F4eMy2vVP"
+            "ZnDM3buedeDMKXbWxhkCPNwo6hBbG0ieEfMI_-YBh6jn3JCJ1jszgxDi0UM0ZRCa"
+            "w&p=0000000000000003");
+        ok(pp_ticket_open(p, doc, "Passport.Net", ex, 1795313600,
+                          "contacts.msn.com", &o) == PP_TICKET_OK
+           && o.version == 2 && o.puid == 3 && o.naudiences == 3
+           && strcmp(o.audiences[0], "messengerclear.live.com") == 0
+           && strcmp(o.audiences[1], "messenger.msn.com") == 0
+           && strcmp(o.audiences[2], "contacts.msn.com") == 0
+           && strcmp(o.signin, "sha@example.com") == 0
+           && o.issued == 1795313556 && o.expires == 1795317156,
+           "docs/tickets.md shared (version 2) example opens");
+        ok(pp_ticket_open(p, doc, "Passport.Net", ex, 1795313600,
+                          "storage.msn.com", &o) == PP_TICKET_BAD_AUDIENCE,
+           "and not for storage.msn.com");
+        {
+            unsigned char ms[PP_MBI_SECRET_LEN];
+
+            ok(pp_mbi_secret(&APR_ARRAY_IDX(doc->keys, 0, pp_key_t), ex, ms)
+               && strcmp(pp_b64_encode(p, ms, sizeof(ms)),
+                         "YHt6YGpEpNjTAIW1Rsu/plGXBVL8Cvn3") == 0,
+               "its MBI secret is the one the doc gives");
+        }
     }
 
     /* ---- version 2: one ticket, several audiences ---------------------- */
