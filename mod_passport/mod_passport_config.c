@@ -35,6 +35,7 @@ void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->max_body = -1;
     c->clock_skew = -1;
     c->shared_ticket = -1;
+    c->id_format = -1;
     return c;
 }
 
@@ -71,6 +72,7 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(record_query);
     MERGE_PTR(ca);
     MERGE_NUM(shared_ticket);
+    MERGE_NUM(id_format);
     MERGE_COMPUTED(realm);
     MERGE_COMPUTED(body_limit);
     MERGE_COMPUTED(account_label);
@@ -382,6 +384,17 @@ static const char *set_challenge(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+static const char *set_id_format(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pp_id_format_t f;
+
+    (void)dc;
+    if (!pp_id_format_parse(arg, &f))
+        return bad_value(cmd, arg, "is not decimal or hex");
+    ((pp_srv_cfg_t *)srv_cfg_of(cmd))->id_format = (int)f;
+    return NULL;
+}
+
 /* On|Off into an int field of the server config (cmd->info its offset). */
 static const char *set_srv_flag(cmd_parms *cmd, void *dc, int on)
 {
@@ -439,6 +452,9 @@ const command_rec pp_cmds[] = {
                   (void *)&QUERY_ACCOUNT, RSRC_CONF,
                   "SQL with one %s (the lower-cased sign-in name) returning "
                   "the password hash and the PUID"),
+    AP_INIT_TAKE1("PassportIdFormat", set_id_format, NULL, RSRC_CONF,
+                  "How PassportAccountQuery gives the PUID and CID: decimal "
+                  "(default) or hex (16 hex digits)"),
     AP_INIT_TAKE1("PassportKeyFile", set_key_file, NULL, RSRC_CONF,
                   "File of base64 keys, one a line; the first seals"),
     AP_INIT_TAKE1("PassportTicketLifetime", set_number,

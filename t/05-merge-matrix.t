@@ -8,7 +8,8 @@
 #   own   sets every directive: its own values win, the lists replace the
 #         inherited ones, and the directives it sets to their default
 #         values (PassportRealm Passport.Net, PassportConfigVersion 15,
-#         PassportTicketLifetime 86400, PassportMaxRequestBody 65536) are
+#         PassportTicketLifetime 86400, PassportMaxRequestBody 65536,
+#         PassportIdFormat decimal, PassportSharedTicket Off) are
 #         switched back to the default, not ignored;
 #   some  sets three (PassportRealm, PassportCoBrandText, PassportService)
 #         and inherits the rest, so one override leaves its siblings alone.
@@ -50,7 +51,9 @@ PassportPrivacy https://privacy.main.matrix/
 PassportGeneralRedir http://redir.main.matrix/
 PassportHelp https://help.main.matrix/
 PassportConfigVersion 20
-PassportAccountQuery "SELECT password_hash, puid + 1000 FROM passport_accounts WHERE signin = %s"
+# (hex ids, made with SQLite's printf: %% is mod_dbd's literal %)
+PassportIdFormat hex
+PassportAccountQuery "SELECT password_hash, printf('%%016X', puid + 1000) FROM passport_accounts WHERE signin = %s"
 PassportKeyFile $key{main}
 PassportTicketLifetime 1800
 PassportSite 61 https://site.main.matrix/
@@ -80,6 +83,7 @@ PassportCAKeyFile \@ServerRoot\@/var/ca.key
     PassportGeneralRedir http://redir.own.matrix/
     PassportHelp https://help.own.matrix/
     PassportConfigVersion 15
+    PassportIdFormat decimal
     PassportAccountQuery "SELECT password_hash, puid + 2000 FROM passport_accounts WHERE signin = %s"
     PassportKeyFile $key{b}
     PassportTicketLifetime 86400
@@ -160,7 +164,7 @@ ok t_cmp(nexus('own'), 'DARealm=Passport.Net,DALogin=login.own.matrix/login2.srf
 ok t_cmp(nexus('some'), $MAIN_URLS =~ s/Main\.Matrix/Some.Matrix/r,
          'some: its own realm, the rest inherited');
 
-# ---- login2.srf: query, key, lifetime, site, ConfigVersion ------------------
+# ---- login2.srf: query, id format, key, lifetime, site, ConfigVersion --------
 my %res = map { $_ => sign_in($_) } qw(main bare own some);
 for my $v (qw(main bare own some)) {
     ok t_cmp($res{$v}->code, 200, "$v: signs in at its site");
@@ -174,7 +178,8 @@ my %site = (main => 'https://site.main.matrix/', bare => 'https://site.main.matr
 for my $v (qw(main bare own some)) {
     my $how = $v eq 'own' ? 'its own' : $v eq 'main' ? 'set' : 'inherited';
     ok t_cmp(from_pp($res{$v}) // '', qr/&p=$puid{$v}$/,
-             "$v: PassportAccountQuery $how (PUID + " . ($v eq 'own' ? 2000 : 1000) . ')');
+             "$v: PassportAccountQuery and PassportIdFormat $how (PUID + "
+             . ($v eq 'own' ? '2000, decimal' : '1000, hex') . ')');
     ok t_cmp(max_age($res{$v}), $life{$v}, "$v: PassportTicketLifetime $how ($life{$v})");
     ok t_cmp(scalar $res{$v}->header('PassportConfig'), "ConfigVersion=$cv{$v}",
              "$v: PassportConfig carries ConfigVersion $cv{$v}");

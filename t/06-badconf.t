@@ -48,10 +48,12 @@ my @bad = (
     [ 'PassportPartnerSite 42', qr/PassportPartnerSite not allowed here/ ],
     [ 'PassportSharedTicket yes', qr/PassportSharedTicket must be On or Off/ ],
     [ 'PassportSharedTicket', qr/PassportSharedTicket must be On or Off/ ],
+    [ 'PassportIdFormat octal', qr/PassportIdFormat: 'octal' is not decimal or hex/ ],
+    [ 'PassportIdFormat "hex decimal"', qr/PassportIdFormat: 'hex decimal' is not decimal or hex/ ],
     [ 'PassportCoBrandURL javascript:alert(1)', qr/PassportCoBrandURL: 'javascript:alert\(1\)' is not/ ],
 );
 
-plan tests => 2 * @bad + 12;
+plan tests => 2 * @bad + 13;
 
 my $vars = Apache::Test::vars();
 my $t_dir = $vars->{t_dir};
@@ -81,6 +83,10 @@ for my $case (@bad) {
     ok t_cmp($rc != 0, 1, "refused: $case->[0]");
     ok t_cmp($out, $case->[1], 'message names the directive and value');
 }
+
+my ($rc0, $out0);
+($rc0, $out0) = check_config("PassportIdFormat hex\nPassportIdFormat DECIMAL");
+ok t_cmp($rc0, 0, 'PassportIdFormat hex and DECIMAL (any case) pass');
 
 my ($rc, $out) = check_config("PassportRealm Good.Example\nPassportConfigVersion 0\n"
                               . "PassportDALogin login.good.example/login2.srf\n"
