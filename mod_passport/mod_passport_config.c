@@ -11,6 +11,7 @@
 #include "pp_nexus.h"
 
 #include <apr_uri.h>
+#include <apr_lib.h>
 #include <http_log.h>
 
 APLOG_USE_MODULE(passport);
@@ -201,12 +202,18 @@ static const char *set_number(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* The parameters mod_dbd will see: apr_dbd_prepare takes every % that
+ * a letter follows as one (%s, but also the %Y of strftime('%Y') or the
+ * %a of LIKE '%abc'), and %% as a literal %. */
 static int count_params(const char *sql)
 {
     int n = 0;
 
-    for (sql = strstr(sql, "%s"); sql != NULL; sql = strstr(sql + 2, "%s"))
-        n++;
+    for (; *sql; sql++)
+        if (sql[0] == '%' && sql[1] == '%')
+            sql++;
+        else if (sql[0] == '%' && apr_isalpha(sql[1]))
+            n++;
     return n;
 }
 
@@ -217,13 +224,15 @@ typedef struct {
     const char *why;
 } query_slot_t;
 
+#define PERCENT_NOTE "; mod_dbd takes every % followed by a letter as " \
+    "a parameter: write %% for a literal %"
 static const query_slot_t QUERY_ACCOUNT = {
     APR_OFFSETOF(pp_srv_cfg_t, account_query), 1,
-    "must have exactly one %s parameter (the sign-in name)" };
+    "must have exactly one %s parameter (the sign-in name)" PERCENT_NOTE };
 static const query_slot_t QUERY_RECORD = {
     APR_OFFSETOF(pp_srv_cfg_t, record_query), 6,
     "must have exactly six %s parameters (ticket, PUID, sign-in, "
-    "audience, expiry, MBI secret)" };
+    "audience, expiry, MBI secret)" PERCENT_NOTE };
 
 static const char *set_query(cmd_parms *cmd, void *dc, const char *arg)
 {
