@@ -37,7 +37,9 @@ typedef struct {
     int promote;
     const char *key_file;
     const char *realm;
-    const char *audience;
+    const char *audience;         /* the first --audience */
+    apr_array_header_t *audiences; /* every --audience (issue) */
+    int shared;                   /* --shared: issue a version 2 ticket */
     const char *nonce;
     const char *mbi;
     const char *secret;
@@ -109,10 +111,11 @@ static void usage(FILE *f)
 "  ca-create CERT KEY [--cn NAME] [--days N]\n"
 "                           a new CA for p2pslc certificates (RSA 2048,\n"
 "                           PEM; the key file gets mode 0600)\n"
-"  issue --key-file F --signin NAME --puid N --audience A [--realm R]\n"
-"        [--issued UNIXTIME] [--lifetime SECONDS]\n"
+"  issue --key-file F --signin NAME --puid N --audience A [--audience B ...]\n"
+"        [--shared] [--realm R] [--issued UNIXTIME] [--lifetime SECONDS]\n"
 "                           seal a ticket offline (testing a messenger\n"
-"                           server); prints t=...&p=...\n");
+"                           server); prints t=...&p=... Several --audience,\n"
+"                           or --shared, make a shared (version 2) ticket\n");
 }
 
 static int fail(const char *fmt, const char *a)
@@ -566,10 +569,17 @@ static int cmd_ticket(admin_t *a, const char *arg)
               &v);
     printf("status=%s\n", pp_ticket_status_word(v.status));
     if (v.sealed) {
-        printf("puid=%s\nsignin=%s\naudience=%s\nissued=%" APR_INT64_T_FMT
-               "\nexpires=%" APR_INT64_T_FMT "\n",
-               pp_hex16(a->pool, v.ticket.puid), v.ticket.signin,
-               v.ticket.audience, v.ticket.issued, v.ticket.expires);
+        int i;
+
+        printf("version=%d\npuid=%s\nsignin=%s\naudience=%s\n",
+               v.ticket.version, pp_hex16(a->pool, v.ticket.puid),
+               v.ticket.signin, v.ticket.audience);
+        /* a shared ticket: every audience, one a line */
+        for (i = 0; v.ticket.version == PP_TICKET_VERSION_SHARED
+                    && i < v.ticket.naudiences; i++)
+            printf("audiences=%s\n", v.ticket.audiences[i]);
+        printf("issued=%" APR_INT64_T_FMT "\nexpires=%" APR_INT64_T_FMT "\n",
+               v.ticket.issued, v.ticket.expires);
         if (v.mbi_secret_ok)
             printf("mbi-secret=%s\n", pp_b64_encode(a->pool, v.mbi_secret,
                                                     sizeof(v.mbi_secret)));
@@ -622,6 +632,11 @@ static int cmd_issue(admin_t *a)
     if (!pp_parse_u64(a->puid, &t.puid))
         return fail("--puid '%s' is not a 64-bit integer", a->puid);
     t.audience = a->audience;
+    if (a->shared || a->audiences->nelts > 1) {
+        t.version = PP_TICKET_VERSION_SHARED;
+        t.audiences = (const char *const *)a->audiences->elts;
+        t.naudiences = a->audiences->nelts;
+    }
     t.issued = apr_time_sec(apr_time_now());
     if (a->issued && !pp_parse_uint(a->issued, APR_INT64_C(4294967295),
                                     &t.issued))
@@ -693,6 +708,7 @@ int main(int argc, const char *const *argv)
     apr_pool_create(&a.pool, NULL);
     apr_dbd_init(a.pool);
     a.driver_name = "sqlite3";
+    a.audiences = apr_array_make(a.pool, 4, sizeof(const char *));
     for (i = 1; i < argc; i++) {
         const char *o = argv[i];
         const char **slot = NULL;
@@ -703,7 +719,17 @@ int main(int argc, const char *const *argv)
         else if (!strcmp(o, "--puid")) slot = &a.puid;
         else if (!strcmp(o, "--key-file")) slot = &a.key_file;
         else if (!strcmp(o, "--realm")) slot = &a.realm;
-        else if (!strcmp(o, "--audience")) slot = &a.audience;
+        else if (!strcmp(o, "--audience")) {
+            if (++i >= argc) {
+                fprintf(stderr, "passport-admin: %s needs a value\n", o);
+                return 2;
+            }
+            if (a.audience == NULL)
+                a.audience = argv[i];
+            APR_ARRAY_PUSH(a.audiences, const char *) = argv[i];
+            continue;
+        }
+        else if (!strcmp(o, "--shared")) { a.shared = 1; continue; }
         else if (!strcmp(o, "--nonce")) slot = &a.nonce;
         else if (!strcmp(o, "--mbi")) slot = &a.mbi;
         else if (!strcmp(o, "--secret")) slot = &a.secret;

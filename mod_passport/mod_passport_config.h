@@ -58,6 +58,9 @@ typedef struct {
     apr_int64_t clock_skew;           /* -1: unset */
     const char *record_query;         /* PassportTicketRecordQuery */
     pp_ca_t *ca;                      /* PassportCACertificateFile + KeyFile */
+    int shared_ticket;                /* PassportSharedTicket: -1 unset */
+    int id_format;                    /* PassportIdFormat: a pp_id_format_t,
+                                         -1 unset (decimal) */
 
     /* computed at start-up (post_config), never merged */
     pp_realm_t *realm;                /* the core's view, defaults applied */

@@ -288,31 +288,62 @@ static const char *certificate(apr_pool_t *p, const pp_realm_t *realm,
     return NULL;
 }
 
+/* The audiences of the plan's compact tokens, each once, in order. */
+static const char **compact_audiences(apr_pool_t *p,
+                                      const pp_rst_plan_t *plan, int *n)
+{
+    const char **list = apr_palloc(p, sizeof(*list)
+                                   * (apr_size_t)(plan->wants->nelts + 1));
+    int i, k;
+
+    *n = 0;
+    for (i = 0; i < plan->wants->nelts; i++) {
+        const pp_rst_want_t *w = &APR_ARRAY_IDX(plan->wants, i, pp_rst_want_t);
+
+        if (w->kind != PP_TOKEN_COMPACT)
+            continue;
+        for (k = 0; k < *n && strcmp(list[k], w->audience) != 0; k++)
+            ;
+        if (k == *n)
+            list[(*n)++] = w->audience;
+    }
+    return list;
+}
+
 int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
                  const pp_rst_plan_t *plan, const pp_account_t *acct,
                  apr_int64_t now, pp_rst_tokens_t *out, pp_rst_refusal_t *no)
 {
-    int i, g = 0, n = plan->wants->nelts;
-    const char *err = NULL;
+    int i, g = 0, n = plan->wants->nelts, nshared = 0;
+    const char **shared = NULL, *err = NULL;
+    pp_grant_t *one = NULL;
 
     memset(out, 0, sizeof(*out));
     out->items = apr_array_make(p, n, sizeof(pp_rstr_item_t));
     out->grants = apr_array_make(p, n, sizeof(pp_grant_t));
     /* one ticket for every address but p2pslc, sealed together; the
-     * legacy token lives longer, so that it can renew the others */
+     * legacy token lives longer, so that it can renew the others. With
+     * PassportSharedTicket, the compact tokens are one ticket for all
+     * their addresses (the legacy token stays its own) */
+    if (realm->shared_ticket)
+        shared = compact_audiences(p, plan, &nshared);
     for (i = 0; i < n; i++) {
         const pp_rst_want_t *w = &APR_ARRAY_IDX(plan->wants, i, pp_rst_want_t);
         pp_grant_t *gr;
 
-        if (w->kind != PP_TOKEN_COMPACT && w->kind != PP_TOKEN_LEGACY)
-            continue;
-        gr = apr_array_push(out->grants);
-        gr->audience = w->audience;
-        if (w->kind == PP_TOKEN_LEGACY)
-            gr->lifetime = realm->legacy_lifetime;
+        if (w->kind == PP_TOKEN_LEGACY
+            || (w->kind == PP_TOKEN_COMPACT && !realm->shared_ticket)) {
+            gr = apr_array_push(out->grants);
+            gr->audience = w->audience;
+            if (w->kind == PP_TOKEN_LEGACY)
+                gr->lifetime = realm->legacy_lifetime;
+        }
     }
     if (!pp_issue(p, realm, acct, now, (pp_grant_t *)out->grants->elts,
-                  out->grants->nelts, &out->expires, &err)) {
+                  out->grants->nelts, &out->expires, &err)
+        || (nshared > 0
+            && !pp_issue_shared(p, realm, acct, now, shared, nshared,
+                                one = apr_array_push(out->grants), &err))) {
         add_note(p, out, PP_NOTE_ERROR, apr_pstrcat(p, "PP0505: RST: ", err,
                                                     NULL));
         return refuse(no, PP_FAULT_SERVER, "Tokens could not be issued");
@@ -336,7 +367,8 @@ int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
                 return 0;
             continue;
         }
-        gr = &APR_ARRAY_IDX(out->grants, g++, pp_grant_t);
+        gr = w->kind == PP_TOKEN_COMPACT && one != NULL
+             ? one : &APR_ARRAY_IDX(out->grants, g++, pp_grant_t);
         o->legacy = w->kind == PP_TOKEN_LEGACY;
         /* the legacy token travels as xs:base64Binary (pp_legacy.h) */
         o->token = o->legacy ? pp_legacy_cipher(p, gr->ticket) : gr->compact;

@@ -19,7 +19,7 @@ use lib 't/lib';
 use PassportTest qw(rst_body rst_post admin admin_stdin error_log slurp https_request);
 use PassportRenew qw(%NS canonical from_iso8601 renewal xpc legacy_of open_answer);
 
-plan tests => 70;
+plan tests => 73;
 
 my $t_dir = Apache::Test::vars('t_dir');
 
@@ -215,6 +215,26 @@ my ($rec_legacy) = ($rec_plain // '') =~ m{<CipherValue>([^<]+)</CipherValue>};
 my @rows = map { chomp; [ split /\|/ ] } qx{sqlite3 '$db' "SELECT audience, signin FROM issued_tickets WHERE ticket IN ('${\ ($rec_t // 'x')}', '${\ canonical($rec_legacy // 'x')}') ORDER BY audience"};
 ok t_cmp(join(' ', map { "$_->[0]:$_->[1]" } @rows), 'contacts.msn.com:alice@example.com http://Passport.NET/tb:alice@example.com',
          'a renewal records its tickets: the requested one and the fresh legacy token');
+
+# ---- PassportSharedTicket On: the renewed tokens are one shared ticket --------
+
+Apache::TestRequest::module('shared');
+$res = rst_post(rst_body('rst-msnp15.xml', 'alice@example.com', 'alice-pw,1'));
+my ($s_cipher, $s_secret) = legacy_of($res->content);
+my ($s_compact) = $res->content =~ m{<wsse:BinarySecurityToken Id="Compact3">t=([^&]+)&amp;};
+(undef, my $s_plain) = open_answer(renew_post(renewal($s_cipher, $s_secret, 2, 'contacts.msn.com', 'MBI'))->content,
+                                   $s_secret);
+my ($s_renewed) = ($s_plain // '') =~ m{<wsse:BinarySecurityToken Id="Compact1">(t=[^<]+)</wsse:BinarySecurityToken>};
+(undef, $out) = admin('ticket', ($s_renewed // 'x') =~ s/&amp;/&/r, '--key-file', "$t_dir/conf/keys/main.key",
+                      '--audience', 'contacts.msn.com');
+ok t_cmp($out =~ /^status=ok\nversion=2\n/ && join(' ', $out =~ /^audiences=(.*)$/mg) eq 'contacts.msn.com' ? 1 : 0, 1,
+         'shared vhost: the renewed contacts token is a shared ticket of the renewal\'s one address');
+# a shared compact ticket is no legacy token, even signed with its own secret
+(my $s_as_legacy = $s_compact // '') =~ tr{-_}{+/};
+$s_as_legacy .= '=' x (-length($s_as_legacy) % 4);
+auth_failure(renew_post(renewal($s_as_legacy, derived_secret($s_as_legacy), 2, 'contacts.msn.com', 'MBI')),
+             'a shared compact ticket offered as the legacy token');
+Apache::TestRequest::module('default');
 
 # ---- malformed: S:Client ------------------------------------------------
 
