@@ -1,5 +1,5 @@
 /*
- * admin.c - passport-admin, the operator's command-line tool. Built from
+ * passport_admin.c - passport-admin, the operator's command-line tool. Built from
  * the same core library as the module; reaches the account database
  * through APR DBD with mod_dbd's driver names (sqlite3, pgsql, mysql).
  */
@@ -146,6 +146,18 @@ static const char *schema_of(const char *driver)
     return NULL;
 }
 
+/* Close the handle with the pool; main destroys that pool itself,
+ * while the driver's DSO is still loaded. */
+static apr_status_t db_close(void *data)
+{
+    admin_t *a = data;
+
+    if (a->handle != NULL)
+        apr_dbd_close(a->driver, a->handle);
+    a->handle = NULL;
+    return APR_SUCCESS;
+}
+
 static int db_open(admin_t *a)
 {
     const char *err = NULL;
@@ -161,6 +173,7 @@ static int db_open(admin_t *a)
     rv = apr_dbd_open_ex(a->driver, a->pool, a->params, &a->handle, &err);
     if (rv != APR_SUCCESS)
         return fail("cannot open the database: %s", err ? err : "unknown");
+    apr_pool_cleanup_register(a->pool, a, db_close, apr_pool_cleanup_null);
     return 0;
 }
 
@@ -799,5 +812,9 @@ int main(int argc, const char *const *argv)
         usage(stderr);
         return 2;
     }
+    /* Now, not at apr_terminate: the DBD driver's DSO lives in a pool
+     * made after this one, so it is unloaded first there and the
+     * handle's cleanup (db_close) would call into unmapped code. */
+    apr_pool_destroy(a.pool);
     return rc;
 }
