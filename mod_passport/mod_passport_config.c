@@ -15,12 +15,12 @@
 #include "pp_hash.h"
 
 #include <apr_uri.h>
+#include <apr_lib.h>
 #include <http_log.h>
 
 APLOG_USE_MODULE(passport);
 
 #include <apr_strings.h>
-#include <apr_lib.h>
 
 #define CFG_OFFSET(field) ((void *)APR_OFFSETOF(pp_srv_cfg_t, field))
 
@@ -39,6 +39,8 @@ void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->legacy_lifetime = -1;
     c->max_body = -1;
     c->clock_skew = -1;
+    c->shared_ticket = -1;
+    c->id_format = -1;
     c->throttle_failures = c->throttle_seconds = -1;
     c->account_failures = c->account_seconds = -1;
     c->credential_cache = -1;
@@ -78,6 +80,8 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_NUM(clock_skew);
     MERGE_PTR(record_query);
     MERGE_PTR(ca);
+    MERGE_NUM(shared_ticket);
+    MERGE_NUM(id_format);
     MERGE_PTR(cache_spec);
     MERGE_NUM(throttle_failures);
     MERGE_NUM(throttle_seconds);
@@ -220,12 +224,18 @@ static const char *set_number(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* The parameters mod_dbd will see: apr_dbd_prepare takes every % that
+ * a letter follows as one (%s, but also the %Y of strftime('%Y') or the
+ * %a of LIKE '%abc'), and %% as a literal %. */
 static int count_params(const char *sql)
 {
     int n = 0;
 
-    for (sql = strstr(sql, "%s"); sql != NULL; sql = strstr(sql + 2, "%s"))
-        n++;
+    for (; *sql; sql++)
+        if (sql[0] == '%' && sql[1] == '%')
+            sql++;
+        else if (sql[0] == '%' && apr_isalpha(sql[1]))
+            n++;
     return n;
 }
 
@@ -236,13 +246,15 @@ typedef struct {
     const char *why;
 } query_slot_t;
 
+#define PERCENT_NOTE "; mod_dbd takes every % followed by a letter as " \
+    "a parameter: write %% for a literal %"
 static const query_slot_t QUERY_ACCOUNT = {
     APR_OFFSETOF(pp_srv_cfg_t, account_query), 1,
-    "must have exactly one %s parameter (the sign-in name)" };
+    "must have exactly one %s parameter (the sign-in name)" PERCENT_NOTE };
 static const query_slot_t QUERY_RECORD = {
     APR_OFFSETOF(pp_srv_cfg_t, record_query), 6,
     "must have exactly six %s parameters (ticket, PUID, sign-in, "
-    "audience, expiry, MBI secret)" };
+    "audience, expiry, MBI secret)" PERCENT_NOTE };
 
 static const char *set_query(cmd_parms *cmd, void *dc, const char *arg)
 {
@@ -487,6 +499,25 @@ static const char *set_challenge(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+static const char *set_id_format(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pp_id_format_t f;
+
+    (void)dc;
+    if (!pp_id_format_parse(arg, &f))
+        return bad_value(cmd, arg, "is not decimal or hex");
+    ((pp_srv_cfg_t *)srv_cfg_of(cmd))->id_format = (int)f;
+    return NULL;
+}
+
+/* On|Off into an int field of the server config (cmd->info its offset). */
+static const char *set_srv_flag(cmd_parms *cmd, void *dc, int on)
+{
+    (void)dc;
+    *(int *)((char *)srv_cfg_of(cmd) + (apr_size_t)cmd->info) = on;
+    return NULL;
+}
+
 static const char *set_soap_ticket(cmd_parms *cmd, void *dc, int on)
 {
     (void)cmd;
@@ -536,6 +567,9 @@ const command_rec pp_cmds[] = {
                   (void *)&QUERY_ACCOUNT, RSRC_CONF,
                   "SQL with one %s (the lower-cased sign-in name) returning "
                   "the password hash and the PUID"),
+    AP_INIT_TAKE1("PassportIdFormat", set_id_format, NULL, RSRC_CONF,
+                  "How PassportAccountQuery gives the PUID and CID: decimal "
+                  "(default) or hex (16 hex digits)"),
     AP_INIT_TAKE1("PassportKeyFile", set_key_file, NULL, RSRC_CONF,
                   "File of base64 keys, one a line; the first seals"),
     AP_INIT_TAKE1("PassportTicketLifetime", set_number,
@@ -569,6 +603,10 @@ const command_rec pp_cmds[] = {
                   (void *)&NUM_CLOCK_SKEW, RSRC_CONF,
                   "Seconds a client's clock may be off, either way, in the "
                   "times it sends; 0 turns the check off; default 86400"),
+    AP_INIT_FLAG("PassportSharedTicket", set_srv_flag,
+                 CFG_OFFSET(shared_ticket), RSRC_CONF,
+                 "All compact tokens of one RST.srf answer are one ticket "
+                 "for all their addresses; default Off"),
     AP_INIT_TAKE1("PassportMaxRequestBody", set_number,
                   (void *)&NUM_MAX_BODY, RSRC_CONF,
                   "Largest RST.srf request body in bytes; default 65536"),
@@ -689,6 +727,7 @@ static pp_realm_t *realm_of(apr_pool_t *p, server_rec *s,
                                         : PP_DEFAULT_CLOCK_SKEW;
     r->cobrand_url = c->cobrand_url;
     r->cobrand_text = c->cobrand_text;
+    r->shared_ticket = c->shared_ticket == 1;
     host = apr_pstrdup(p, s->server_hostname ? s->server_hostname : "");
     ap_str_tolower(host);
     r->partner_audience = host;

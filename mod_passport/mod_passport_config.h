@@ -73,6 +73,9 @@ typedef struct {
     apr_int64_t clock_skew;           /* -1: unset */
     const char *record_query;         /* PassportTicketRecordQuery */
     pp_ca_t *ca;                      /* PassportCACertificateFile + KeyFile */
+    int shared_ticket;                /* PassportSharedTicket: -1 unset */
+    int id_format;                    /* PassportIdFormat: a pp_id_format_t,
+                                         -1 unset (decimal) */
     /* the sign-in guard (-1 unset, 0 off) */
     const char *cache_spec;           /* PassportCache provider[:args] */
     apr_int64_t throttle_failures;    /* PassportThrottle FAILURES SECONDS */

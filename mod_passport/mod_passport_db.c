@@ -219,6 +219,28 @@ static void columns_of(const ap_dbd_t *dbd, apr_dbd_results_t *res, int cols,
     }
 }
 
+/* A PUID or CID column read as PassportIdFormat says; a value that is
+ * not one is logged with what is wrong with it (PP0308). */
+static int id_of(request_rec *r, const pp_srv_cfg_t *c, const char *signin,
+                 const char *what, const char *value, apr_uint64_t *out)
+{
+    pp_id_format_t fmt = c->id_format == PP_ID_HEX ? PP_ID_HEX
+                                                   : PP_ID_DECIMAL;
+    const char *why = NULL, *shown;
+
+    if (pp_parse_id(r->pool, value, fmt, out, &why))
+        return 1;
+    /* ids are no secrets: the value is shown, unless it is long */
+    shown = value != NULL && strlen(value) <= 64
+            ? apr_pstrcat(r->pool, "'", ap_escape_logitem(r->pool, value),
+                          "' ", NULL) : "";
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0308: the account '%s' "
+                  "has no usable %s: its %s column %s%s (PassportIdFormat "
+                  "%s)", ap_escape_logitem(r->pool, signin), what, what,
+                  shown, why, pp_id_format_word(fmt));
+    return 0;
+}
+
 /* The account row, copied out of the driver's result into the request
  * pool. */
 typedef struct {
@@ -334,14 +356,19 @@ pp_db_status_t pp_db_find_account(request_rec *r, const pp_srv_cfg_t *c,
         }
     }
     out->hash = row.hash;
-    if (out->hash == NULL || !pp_parse_u64(row.puid, &out->puid)) {
+    if (out->hash == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0308: the account "
-                      "'%s' has no password hash or no 64-bit PUID",
+                      "'%s' has no password hash",
                       ap_escape_logitem(r->pool, signin));
         return PP_DB_NOT_FOUND;
     }
-    if (row.cid != NULL && pp_parse_u64(row.cid, &out->cid))
-        out->has_cid = 1;
+    /* PUID and CID in the server's PassportIdFormat; a CID column that
+     * is NULL means none */
+    if (!id_of(r, c, signin, "PUID", row.puid, &out->puid)
+        || (row.cid != NULL
+            && !id_of(r, c, signin, "CID", row.cid, &out->cid)))
+        return PP_DB_NOT_FOUND;
+    out->has_cid = row.cid != NULL;
     return PP_DB_FOUND;
 }
 

@@ -72,6 +72,7 @@ int pp_login2_handler(request_rec *r)
     pp_login_request_t in;
     pp_login_decision_t d;
     pp_account_t acct;
+    pp_auth_status_t st;
     int i;
 
     if (r->handler == NULL || strcmp(r->handler, "passport-login2") != 0)
@@ -100,16 +101,11 @@ int pp_login2_handler(request_rec *r)
         return pp_send(r, HTTP_MOVED_TEMPORARILY, "text/html", "no-cache",
                        "");
     case PP_LOGIN_CHECK_PASSWORD:
-        switch (pp_authenticate(r, c, d.signin, d.password, &acct)) {
-        case PP_AUTH_OK:
+        st = pp_authenticate(r, c, d.signin, d.password, &acct);
+        if (st == PP_AUTH_OK)
             return grant(r, c, &d, &acct);
-        case PP_AUTH_FAILED:
-            /* the password typed was refused: ask for it again */
-            return challenge(r, c->realm, 0, 1);
-        default:
-            /* not the user's fault: do not prompt for the password */
-            return challenge(r, c->realm, 1, 0);
-        }
+        pp_login_password_refused(&d, st == PP_AUTH_UNAVAILABLE);
+        return challenge(r, c->realm, d.noretry, d.prompt);
     case PP_LOGIN_GRANT:
         return grant(r, c, &d, &d.account);
     default:

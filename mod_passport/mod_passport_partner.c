@@ -42,8 +42,14 @@ static int challenge(request_rec *r, const pp_realm_t *realm,
 {
     const char *www, *location;
 
+    /* the page asked for, query string included (MS-PASS 4, step 2):
+     * the user comes back to it, not to the site's root */
+    const char *asked = r->unparsed_uri != NULL && r->unparsed_uri[0] == '/'
+                        ? r->unparsed_uri
+                        : ap_escape_uri(r->pool, r->uri);
+
     pp_partner_challenge(r->pool, realm, conf,
-                         ap_construct_url(r->pool, r->uri, r),
+                         ap_construct_url(r->pool, asked, r),
                          apr_time_sec(r->request_time), &www, &location);
     apr_table_setn(r->err_headers_out, "WWW-Authenticate", www);
     apr_table_setn(r->headers_out, "Location", location);

@@ -153,6 +153,7 @@ int pp_rst_handler(request_rec *r)
     pp_rst_tokens_t tokens;
     pp_account_t acct;
     const char *why = NULL;
+    pp_auth_status_t st;
     apr_size_t len;
     char *body;
     int i;
@@ -185,15 +186,10 @@ int pp_rst_handler(request_rec *r)
     if (!i)
         return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
 
-    switch (pp_authenticate(r, c, plan.signin, plan.password, &acct)) {
-    case PP_AUTH_FAILED:
-        return fault(r, HTTP_OK, plan.dialect, PP_FAULT_AUTH, "wrong "
-                     "password or unknown account");
-    case PP_AUTH_UNAVAILABLE:
-        return fault(r, HTTP_OK, plan.dialect, PP_FAULT_SERVER, "The "
-                     "account service is temporarily unavailable");
-    case PP_AUTH_OK:
-        break;
+    st = pp_authenticate(r, c, plan.signin, plan.password, &acct);
+    if (st != PP_AUTH_OK) {
+        pp_rst_password_refused(st == PP_AUTH_UNAVAILABLE, &no);
+        return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
     }
     if (!pp_rst_issue(r->pool, c->realm, &plan, &acct, now, &tokens, &no)) {
         log_notes(r, tokens.notes);

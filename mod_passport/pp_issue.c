@@ -8,12 +8,48 @@
 
 #include <apr_strings.h>
 #include <openssl/crypto.h>
+#include <string.h>
+
+/* Seal t for g: its ticket, compact form and MBI secret. what names
+ * the ticket in an error. */
+static int seal_grant(apr_pool_t *p, const pp_realm_t *realm,
+                      const pp_account_t *acct, const pp_ticket_t *t,
+                      pp_grant_t *g, const char *what, const char **err)
+{
+    const pp_key_t *key = &APR_ARRAY_IDX(realm->keyring->keys, 0, pp_key_t);
+    unsigned char secret[PP_MBI_SECRET_LEN];
+
+    g->expires = t->expires;
+    g->ticket = pp_ticket_seal(p, realm->keyring, realm->name, t, err);
+    if (g->ticket == NULL) {
+        *err = apr_psprintf(p, "cannot seal %s: %s", what, *err);
+        return 0;
+    }
+    g->compact = pp_compact(p, g->ticket, acct->puid);
+    if (!pp_mbi_secret(key, g->ticket, secret)) {
+        /* never hand out a secret nobody can derive again */
+        OPENSSL_cleanse(secret, sizeof(secret));
+        *err = "the MBI secret could not be derived (HMAC-SHA256)";
+        return 0;
+    }
+    g->secret = pp_b64_encode(p, secret, sizeof(secret));
+    OPENSSL_cleanse(secret, sizeof(secret));
+    return 1;
+}
+
+static void ticket_of(const pp_account_t *acct, apr_int64_t now,
+                      pp_ticket_t *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->puid = acct->puid;
+    t->signin = acct->signin;
+    t->issued = now;
+}
 
 int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
              apr_int64_t now, pp_grant_t *grants, int n, apr_int64_t *expires,
              const char **err)
 {
-    const pp_key_t *key;
     pp_ticket_t t;
     int i;
 
@@ -21,37 +57,45 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
         *err = "PassportKeyFile is not set for this server";
         return 0;
     }
-    key = &APR_ARRAY_IDX(realm->keyring->keys, 0, pp_key_t);
-    t.puid = acct->puid;
-    t.signin = acct->signin;
-    t.issued = now;
-    t.key_index = 0;
+    ticket_of(acct, now, &t);
     for (i = 0; i < n; i++) {
-        unsigned char secret[PP_MBI_SECRET_LEN];
         pp_grant_t *g = &grants[i];
 
         t.audience = g->audience;
         t.expires = now + (g->lifetime > 0 ? g->lifetime
                                            : realm->ticket_lifetime);
-        g->expires = t.expires;
-        g->ticket = pp_ticket_seal(p, realm->keyring, realm->name, &t, err);
-        if (g->ticket == NULL) {
-            *err = apr_psprintf(p, "cannot seal a ticket for '%s': %s",
-                                pp_log_escape(p, g->audience), *err);
+        if (!seal_grant(p, realm, acct, &t, g, apr_psprintf(p, "a ticket "
+                        "for '%s'", pp_log_escape(p, g->audience)), err))
             return 0;
-        }
-        g->compact = pp_compact(p, g->ticket, acct->puid);
-        if (!pp_mbi_secret(key, g->ticket, secret)) {
-            /* never hand out a secret nobody can derive again */
-            OPENSSL_cleanse(secret, sizeof(secret));
-            *err = "the MBI secret could not be derived (HMAC-SHA256)";
-            return 0;
-        }
-        g->secret = pp_b64_encode(p, secret, sizeof(secret));
-        OPENSSL_cleanse(secret, sizeof(secret));
     }
     *expires = now + realm->ticket_lifetime;
     return 1;
+}
+
+int pp_issue_shared(apr_pool_t *p, const pp_realm_t *realm,
+                    const pp_account_t *acct, apr_int64_t now,
+                    const char *const *audiences, int n, pp_grant_t *out,
+                    const char **err)
+{
+    pp_ticket_t t;
+    const char *joined = "";
+    int i;
+
+    memset(out, 0, sizeof(*out));
+    if (realm->keyring == NULL) {
+        *err = "PassportKeyFile is not set for this server";
+        return 0;
+    }
+    for (i = 0; i < n; i++)
+        joined = apr_pstrcat(p, joined, i ? " " : "", audiences[i], NULL);
+    out->audience = joined;
+    ticket_of(acct, now, &t);
+    t.version = PP_TICKET_VERSION_SHARED;
+    t.audiences = audiences;
+    t.naudiences = n;
+    t.expires = now + realm->ticket_lifetime;
+    return seal_grant(p, realm, acct, &t, out, apr_psprintf(p, "one ticket "
+                      "for %d addresses (PassportSharedTicket)", n), err);
 }
 
 const char *pp_compact(apr_pool_t *p, const char *ticket, apr_uint64_t puid)

@@ -23,7 +23,8 @@ typedef struct {
 #define PP_AUDIENCE_AUTH "MSPAuth"
 
 typedef struct {
-    const char *audience;       /* in */
+    const char *audience;       /* in; for a shared ticket (out), its
+                                   audiences joined with single spaces */
     apr_int64_t lifetime;       /* in: seconds; 0 for the realm's ticket
                                    lifetime (the legacy token has its own) */
     apr_int64_t expires;        /* out: this ticket's expiry */
@@ -39,6 +40,16 @@ typedef struct {
 int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
              apr_int64_t now, pp_grant_t *grants, int n, apr_int64_t *expires,
              const char **err);
+
+/* One version 2 ticket for n audiences (PassportSharedTicket): the
+ * grant's ticket, compact form and MBI secret, valid from now for the
+ * realm's ticket lifetime. out->audience is the list joined with single
+ * spaces, in order: what PassportTicketRecordQuery records for it.
+ * 1, or 0 and *err. */
+int pp_issue_shared(apr_pool_t *p, const pp_realm_t *realm,
+                    const pp_account_t *acct, apr_int64_t now,
+                    const char *const *audiences, int n, pp_grant_t *out,
+                    const char **err);
 
 /* "t=<ticket>&p=<profile>" around a ticket; p is the PUID in hex. */
 const char *pp_compact(apr_pool_t *p, const char *ticket, apr_uint64_t puid);

@@ -207,6 +207,11 @@ void pp_login_decide(apr_pool_t *p, const pp_realm_t *realm,
     d->password = q.pwd;
 }
 
+void pp_login_password_refused(pp_login_decision_t *d, int outage)
+{
+    challenge(d, outage, !outage);
+}
+
 int pp_login_grant(apr_pool_t *p, const pp_realm_t *realm,
                    const pp_login_decision_t *d, const pp_account_t *acct,
                    apr_int64_t now, int https, pp_login_grant_t *out,

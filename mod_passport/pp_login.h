@@ -53,6 +53,12 @@ typedef struct {
 void pp_login_decide(apr_pool_t *p, const pp_realm_t *realm,
                      const pp_login_request_t *in, pp_login_decision_t *out);
 
+/* After the password check failed: a refused password (or an unknown
+ * account: the same answer) is "failed" with prompt, the user types it
+ * again; an outage (the database) is "failed-noretry", not the user's
+ * fault. Makes d a CHALLENGE. */
+void pp_login_password_refused(pp_login_decision_t *d, int outage);
+
 /* A cookie the login server sets (Path=/, HttpOnly; Secure over HTTPS). */
 typedef struct {
     const char *name;

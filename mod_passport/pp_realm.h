@@ -51,6 +51,9 @@ typedef struct {
     const char *cobrand_text;         /* cbtxt (URL-escaped), or NULL */
     const char *partner_audience;     /* partner locations' default: the
                                          server's own name, lower case */
+    int shared_ticket;                /* PassportSharedTicket: the compact
+                                         tokens of one RST answer are one
+                                         version 2 ticket */
 } pp_realm_t;
 
 /* The site a request is for when no PassportSite is configured:

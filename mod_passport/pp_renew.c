@@ -168,10 +168,13 @@ static int open_legacy(apr_pool_t *p, const pp_realm_t *realm,
                            "this realm (another realm's, sealed with a key "
                            "no longer in PassportKeyFile, or not a token)");
     }
-    if (strcasecmp(out->legacy.audience, PP_ADDRESS_LEGACY) != 0)
+    /* any spelling of the address (PassportService may configure one);
+     * a shared ticket (version 2) only if it lists it */
+    if (!pp_ticket_has_audience(&out->legacy, PP_ADDRESS_LEGACY, 1))
         return refuse_auth(p, out, no, apr_pstrcat(p, "the token is not a "
                            "legacy token (it is for '",
-                           pp_log_escape(p, out->legacy.audience), "')",
+                           pp_log_escape(p, out->legacy.audience), "'",
+                           out->legacy.naudiences > 1 ? ", ..." : "", ")",
                            NULL));
     if (!pp_mbi_secret(&APR_ARRAY_IDX(realm->keyring->keys,
                                       out->legacy.key_index, pp_key_t),

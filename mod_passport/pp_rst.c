@@ -51,14 +51,15 @@ static int refuse(pp_rst_refusal_t *no, pp_fault_t kind, const char *why)
     return 0;
 }
 
-static void plan_note(apr_pool_t *p, pp_rst_plan_t *plan,
+/* Notes for the glue to log, made on first use: a plan's, or tokens'. */
+static void push_note(apr_pool_t *p, apr_array_header_t **notes,
                       pp_note_level_t level, const char *text)
 {
     pp_note_t *n;
 
-    if (plan->notes == NULL)
-        plan->notes = apr_array_make(p, 2, sizeof(pp_note_t));
-    n = apr_array_push(plan->notes);
+    if (*notes == NULL)
+        *notes = apr_array_make(p, 2, sizeof(pp_note_t));
+    n = apr_array_push(*notes);
     n->level = level;
     n->text = text;
 }
@@ -138,10 +139,11 @@ static const char *check_site(apr_pool_t *p, const pp_realm_t *realm,
 
     if (realm->sites == NULL || id == NULL || pp_realm_site(realm, id))
         return NULL;
-    plan_note(p, plan, PP_NOTE_NOTICE, apr_psprintf(p, "PP0506: RST: no "
-              "PassportSite for site id %s (address %s); to serve it, add "
-              "\"PassportSite %s RETURN-URL\"", pp_log_escape(p, id),
-              pp_log_escape(p, it->address), pp_log_escape(p, id)));
+    push_note(p, &plan->notes, PP_NOTE_NOTICE, apr_psprintf(p,
+              "PP0506: RST: no PassportSite for site id %s (address %s); "
+              "to serve it, add \"PassportSite %s RETURN-URL\"",
+              pp_log_escape(p, id), pp_log_escape(p, it->address),
+              pp_log_escape(p, id)));
     return apr_psprintf(p, "site id %s is not a PassportSite of this realm",
                         id);
 }
@@ -182,15 +184,16 @@ int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
 
         w->item = it;
         if (!known_policy(it->policy))
-            plan_note(p, plan, PP_NOTE_INFO, apr_psprintf(p, "PP0507: RST: "
-                      "unknown policy '%s' for '%s'; issued as MBI",
+            push_note(p, &plan->notes, PP_NOTE_INFO, apr_psprintf(p,
+                      "PP0507: RST: unknown policy '%s' for '%s'; "
+                      "issued as MBI",
                       pp_log_escape(p, it->policy),
                       pp_log_escape(p, it->address)));
         if ((w->audience = audience_of(p, realm, it->address)) == NULL) {
             /* one address the realm does not list fails no other */
-            plan_note(p, plan, PP_NOTE_INFO, apr_psprintf(p, "PP0508: RST: "
-                      "'%s' is not a PassportService of this realm; "
-                      "answered without a token",
+            push_note(p, &plan->notes, PP_NOTE_INFO, apr_psprintf(p,
+                      "PP0508: RST: '%s' is not a PassportService of "
+                      "this realm; answered without a token",
                       pp_log_escape(p, it->address)));
             w->audience = it->address;
             w->kind = PP_TOKEN_NONE;
@@ -236,16 +239,11 @@ int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
     return 1;
 }
 
-static void add_note(apr_pool_t *p, pp_rst_tokens_t *out,
-                     pp_note_level_t level, const char *text)
+void pp_rst_password_refused(int outage, pp_rst_refusal_t *no)
 {
-    pp_note_t *n;
-
-    if (out->notes == NULL)
-        out->notes = apr_array_make(p, 2, sizeof(pp_note_t));
-    n = apr_array_push(out->notes);
-    n->level = level;
-    n->text = text;
+    refuse(no, outage ? PP_FAULT_SERVER : PP_FAULT_AUTH,
+           outage ? "The account service is temporarily unavailable"
+                  : "wrong password or unknown account");
 }
 
 /* A certificate for p2pslc (MS-WSTEP): NULL and a refusal for a request
@@ -266,14 +264,14 @@ static const char *certificate(apr_pool_t *p, const pp_realm_t *realm,
     who.not_after = now + realm->ticket_lifetime;
     cert = pp_x509_issue(p, realm->ca, it->supporting, &who, &st, &why);
     if (cert != NULL) {
-        add_note(p, out, PP_NOTE_INFO, apr_psprintf(p, "PP0503: RST: "
-                 "certificate issued for '%s'",
-                 pp_log_escape(p, acct->signin)));
+        push_note(p, &out->notes, PP_NOTE_INFO, apr_psprintf(p,
+                  "PP0503: RST: certificate issued for '%s'",
+                  pp_log_escape(p, acct->signin)));
         return cert;
     }
     if (st == PP_CSR_ISSUE_FAILED) {
-        add_note(p, out, PP_NOTE_ERROR, apr_psprintf(p, "PP0504: RST: %s",
-                                                     why));
+        push_note(p, &out->notes, PP_NOTE_ERROR,
+                  apr_psprintf(p, "PP0504: RST: %s", why));
         refuse(no, PP_FAULT_SERVER, "Tokens could not be issued");
     }
     else
@@ -281,33 +279,64 @@ static const char *certificate(apr_pool_t *p, const pp_realm_t *realm,
     return NULL;
 }
 
+/* The audiences of the plan's compact tokens, each once, in order. */
+static const char **compact_audiences(apr_pool_t *p,
+                                      const pp_rst_plan_t *plan, int *n)
+{
+    const char **list = apr_palloc(p, sizeof(*list)
+                                   * (apr_size_t)(plan->wants->nelts + 1));
+    int i, k;
+
+    *n = 0;
+    for (i = 0; i < plan->wants->nelts; i++) {
+        const pp_rst_want_t *w = &APR_ARRAY_IDX(plan->wants, i, pp_rst_want_t);
+
+        if (w->kind != PP_TOKEN_COMPACT)
+            continue;
+        for (k = 0; k < *n && strcmp(list[k], w->audience) != 0; k++)
+            ;
+        if (k == *n)
+            list[(*n)++] = w->audience;
+    }
+    return list;
+}
+
 int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
                  const pp_rst_plan_t *plan, const pp_account_t *acct,
                  apr_int64_t now, pp_rst_tokens_t *out, pp_rst_refusal_t *no)
 {
-    int i, g = 0, n = plan->wants->nelts;
-    const char *err = NULL;
+    int i, g = 0, n = plan->wants->nelts, nshared = 0;
+    const char **shared = NULL, *err = NULL;
+    pp_grant_t *one = NULL;
 
     memset(out, 0, sizeof(*out));
     out->items = apr_array_make(p, n, sizeof(pp_rstr_item_t));
     out->grants = apr_array_make(p, n, sizeof(pp_grant_t));
     /* one ticket for every address but p2pslc, sealed together; the
-     * legacy token lives longer, so that it can renew the others */
+     * legacy token lives longer, so that it can renew the others. With
+     * PassportSharedTicket, the compact tokens are one ticket for all
+     * their addresses (the legacy token stays its own) */
+    if (realm->shared_ticket)
+        shared = compact_audiences(p, plan, &nshared);
     for (i = 0; i < n; i++) {
         const pp_rst_want_t *w = &APR_ARRAY_IDX(plan->wants, i, pp_rst_want_t);
         pp_grant_t *gr;
 
-        if (w->kind != PP_TOKEN_COMPACT && w->kind != PP_TOKEN_LEGACY)
-            continue;
-        gr = apr_array_push(out->grants);
-        gr->audience = w->audience;
-        if (w->kind == PP_TOKEN_LEGACY)
-            gr->lifetime = realm->legacy_lifetime;
+        if (w->kind == PP_TOKEN_LEGACY
+            || (w->kind == PP_TOKEN_COMPACT && !realm->shared_ticket)) {
+            gr = apr_array_push(out->grants);
+            gr->audience = w->audience;
+            if (w->kind == PP_TOKEN_LEGACY)
+                gr->lifetime = realm->legacy_lifetime;
+        }
     }
     if (!pp_issue(p, realm, acct, now, (pp_grant_t *)out->grants->elts,
-                  out->grants->nelts, &out->expires, &err)) {
-        add_note(p, out, PP_NOTE_ERROR, apr_pstrcat(p, "PP0505: RST: ", err,
-                                                    NULL));
+                  out->grants->nelts, &out->expires, &err)
+        || (nshared > 0
+            && !pp_issue_shared(p, realm, acct, now, shared, nshared,
+                                one = apr_array_push(out->grants), &err))) {
+        push_note(p, &out->notes, PP_NOTE_ERROR,
+                  apr_pstrcat(p, "PP0505: RST: ", err, NULL));
         return refuse(no, PP_FAULT_SERVER, "Tokens could not be issued");
     }
     for (i = 0; i < n; i++) {
@@ -329,7 +358,8 @@ int pp_rst_issue(apr_pool_t *p, const pp_realm_t *realm,
                 return 0;
             continue;
         }
-        gr = &APR_ARRAY_IDX(out->grants, g++, pp_grant_t);
+        gr = w->kind == PP_TOKEN_COMPACT && one != NULL
+             ? one : &APR_ARRAY_IDX(out->grants, g++, pp_grant_t);
         o->legacy = w->kind == PP_TOKEN_LEGACY;
         /* the legacy token travels as xs:base64Binary (pp_legacy.h) */
         o->token = o->legacy ? pp_legacy_cipher(p, gr->ticket) : gr->compact;

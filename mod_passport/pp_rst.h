@@ -66,6 +66,11 @@ int pp_rst_plan(apr_pool_t *p, const pp_realm_t *realm,
                 const pp_rst_req_t *req, apr_int64_t now, int https,
                 pp_rst_plan_t *plan, pp_rst_refusal_t *no);
 
+/* After the password check failed: a refused password (or an unknown
+ * account: the same answer) is the authentication fault; an outage (the
+ * database) the server fault. */
+void pp_rst_password_refused(int outage, pp_rst_refusal_t *no);
+
 /* The tokens of a plan, issued to acct. */
 typedef struct {
     apr_array_header_t *items;   /* of pp_rstr_item_t, for the answer */

@@ -4,6 +4,8 @@
  */
 #include "pp_str.h"
 
+#include <strings.h>
+
 #include <apr_strings.h>
 #include <apr_uri.h>
 #include <apr_lib.h>
@@ -107,6 +109,60 @@ int pp_parse_u64(const char *s, apr_uint64_t *out)
         if (v > APR_UINT64_C(9223372036854775808))
             return 0;
         v = (apr_uint64_t)0 - v;
+    }
+    *out = v;
+    return 1;
+}
+
+int pp_id_format_parse(const char *s, pp_id_format_t *out)
+{
+    if (s != NULL && strcasecmp(s, "decimal") == 0)
+        *out = PP_ID_DECIMAL;
+    else if (s != NULL && strcasecmp(s, "hex") == 0)
+        *out = PP_ID_HEX;
+    else
+        return 0;
+    return 1;
+}
+
+const char *pp_id_format_word(pp_id_format_t fmt)
+{
+    return fmt == PP_ID_HEX ? "hex" : "decimal";
+}
+
+int pp_parse_id(apr_pool_t *p, const char *s, pp_id_format_t fmt,
+                apr_uint64_t *out, const char **why)
+{
+    apr_uint64_t v = 0;
+    apr_size_t i, n;
+
+    if (s == NULL) {
+        *why = "is NULL";
+        return 0;
+    }
+    if (fmt != PP_ID_HEX) {
+        if (pp_parse_u64(s, out))
+            return 1;
+        *why = "is not a decimal 64-bit integer";
+        return 0;
+    }
+    n = strlen(s);
+    if (n != 16) {
+        *why = apr_psprintf(p, "is %" APR_SIZE_T_FMT " characters, not 16 hex "
+                            "digits", n);
+        return 0;
+    }
+    for (i = 0; i < 16; i++) {
+        int d = apr_isdigit(s[i]) ? s[i] - '0'
+              : (s[i] >= 'a' && s[i] <= 'f') ? s[i] - 'a' + 10
+              : (s[i] >= 'A' && s[i] <= 'F') ? s[i] - 'A' + 10 : -1;
+
+        if (d < 0) {
+            *why = apr_psprintf(p, "has a character that is no hex digit "
+                                "at position %" APR_SIZE_T_FMT, i + 1);
+            return 0;
+        }
+        v = v << 4 | (apr_uint64_t)d;
     }
     *out = v;
     return 1;

@@ -32,6 +32,24 @@ const char *pp_hex16(apr_pool_t *p, apr_uint64_t v);
  * are taken as two's complement. 1 on success. */
 int pp_parse_u64(const char *s, apr_uint64_t *out);
 
+/* How PassportAccountQuery gives the PUID and CID (PassportIdFormat). */
+typedef enum {
+    PP_ID_DECIMAL = 0,           /* a decimal 64-bit integer (pp_parse_u64) */
+    PP_ID_HEX                    /* exactly 16 hex digits, in either case */
+} pp_id_format_t;
+
+/* The directive's word ("decimal", "hex"; any case): 1 and *out. */
+int pp_id_format_parse(const char *s, pp_id_format_t *out);
+
+/* The word of a format, as the directive spells it. */
+const char *pp_id_format_word(pp_id_format_t fmt);
+
+/* A PUID or CID column in format fmt: 1 and *out; or 0 and *why, what is
+ * wrong with it ("is 15 characters, not 16 hex digits"), for a log line.
+ * Nothing is ever truncated or padded: a value is its format exactly. */
+int pp_parse_id(apr_pool_t *p, const char *s, pp_id_format_t fmt,
+                apr_uint64_t *out, const char **why);
+
 /* An account's CID when the database has none: the first 8 bytes of
  * SHA-256("mod_passport cid v1" || PUID as 8 big-endian bytes), top bit
  * cleared (a positive 64-bit integer). Documented in docs/accounts.md.

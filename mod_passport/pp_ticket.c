@@ -9,12 +9,15 @@
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
 #include <string.h>
+#include <strings.h>
 
 #define NONCE_LEN 12
 #define TAG_LEN   16
 #define FIXED_LEN (8 + 4 + 4)            /* puid, issued, expires */
-#define MAX_PLAIN (FIXED_LEN + 1 + PP_MAX_SIGNIN + 1 + PP_MAX_AUDIENCE)
-#define MAX_TICKET_CHARS 1024
+/* version, nonce and tag around the ciphertext */
+#define OVERHEAD  (1 + NONCE_LEN + TAG_LEN)
+/* the most plaintext a ticket of PP_TICKET_MAX_CHARS characters holds */
+#define MAX_PLAIN (PP_TICKET_MAX_CHARS / 4 * 3 - OVERHEAD)
 
 static const char *STATUS_WORDS[] = {
     "ok", "malformed", "bad-signature", "expired", "bad-audience", "bad-mbi"
@@ -40,9 +43,11 @@ static apr_uint32_t get32(const unsigned char *b)
          | (apr_uint32_t)b[2] << 8 | b[3];
 }
 
-static const char *aad_of(apr_pool_t *p, const char *realm)
+/* The associated data: the version's label, then the realm. */
+static const char *aad_of(apr_pool_t *p, int version, const char *realm)
 {
-    return apr_pstrcat(p, "PP1", realm, NULL);
+    return apr_pstrcat(p, version == PP_TICKET_VERSION_SHARED ? "PP2" : "PP1",
+                       realm, NULL);
 }
 
 /* One AES-256-GCM pass. enc: 1 seals (writes tag), 0 opens (checks
@@ -70,24 +75,83 @@ static int gcm(int enc, const unsigned char *key, const unsigned char *nonce,
     return ok;
 }
 
+/* A string of 1 to max bytes. */
+static int field_ok(const char *s, apr_size_t max)
+{
+    apr_size_t n = s ? strlen(s) : 0;
+
+    return n > 0 && n <= max;
+}
+
+/* The plaintext of t for its version, in *plain (pool memory the caller
+ * wipes): its length, or 0 and *err. */
+static apr_size_t plaintext(apr_pool_t *p, const pp_ticket_t *t, int version,
+                            unsigned char **plain, const char **err)
+{
+    apr_size_t n = 0, size, l;
+    unsigned char *b;
+    int i, count = version == PP_TICKET_VERSION_SHARED ? t->naudiences : 1;
+
+    if (!field_ok(t->signin, PP_MAX_SIGNIN)) {
+        *err = "sign-in name empty or longer than 255 bytes";
+        return 0;
+    }
+    if (version == PP_TICKET_VERSION_SHARED
+        && (t->audiences == NULL || count < 1 || count > PP_MAX_AUDIENCES)) {
+        *err = "a shared ticket needs 1 to 32 audiences";
+        return 0;
+    }
+    size = FIXED_LEN + 1 + strlen(t->signin) + 1;
+    for (i = 0; i < count; i++) {
+        const char *a = version == PP_TICKET_VERSION_SHARED ? t->audiences[i]
+                                                             : t->audience;
+
+        if (!field_ok(a, PP_MAX_AUDIENCE)) {
+            *err = "an audience is empty or longer than 255 bytes";
+            return 0;
+        }
+        size += 1 + strlen(a);
+    }
+    if (size > MAX_PLAIN) {
+        *err = apr_psprintf(p, "its %d audiences would make the ticket "
+                            "longer than %d characters", count,
+                            PP_TICKET_MAX_CHARS);
+        return 0;
+    }
+    *plain = b = apr_palloc(p, size);
+    for (i = 7; i >= 0; i--)
+        b[n++] = (unsigned char)(t->puid >> (8 * i));
+    put32(b + n, (apr_uint32_t)t->issued); n += 4;
+    put32(b + n, (apr_uint32_t)t->expires); n += 4;
+    l = strlen(t->signin);
+    b[n++] = (unsigned char)l;
+    memcpy(b + n, t->signin, l); n += l;
+    if (version == PP_TICKET_VERSION_SHARED)
+        b[n++] = (unsigned char)count;
+    for (i = 0; i < count; i++) {
+        const char *a = version == PP_TICKET_VERSION_SHARED ? t->audiences[i]
+                                                             : t->audience;
+
+        l = strlen(a);
+        b[n++] = (unsigned char)l;
+        memcpy(b + n, a, l); n += l;
+    }
+    return n;
+}
+
 const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
                            const char *realm, const pp_ticket_t *t,
                            const char **err)
 {
     const pp_key_t *key;
-    unsigned char plain[MAX_PLAIN], *buf;
-    apr_size_t ls, la, n = 0, total;
+    unsigned char *plain = NULL, *buf;
+    apr_size_t n, total;
     const char *sealed = NULL;
-    int i;
+    int version = t->version == PP_TICKET_VERSION_SHARED
+                  ? PP_TICKET_VERSION_SHARED : PP_TICKET_VERSION;
 
     if (ring == NULL || ring->keys->nelts == 0) {
         *err = "no key to seal with";
-        return NULL;
-    }
-    ls = strlen(t->signin);
-    la = strlen(t->audience);
-    if (ls == 0 || ls > PP_MAX_SIGNIN || la == 0 || la > PP_MAX_AUDIENCE) {
-        *err = "sign-in name or audience empty or longer than 255 bytes";
         return NULL;
     }
     if (t->issued < 0 || t->expires < 0 || t->issued > 0xffffffffLL
@@ -95,37 +159,49 @@ const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
         *err = "time out of range";
         return NULL;
     }
+    if ((n = plaintext(p, t, version, &plain, err)) == 0)
+        return NULL;
     key = &APR_ARRAY_IDX(ring->keys, 0, pp_key_t);
-
-    for (i = 7; i >= 0; i--)
-        plain[n++] = (unsigned char)(t->puid >> (8 * i));
-    put32(plain + n, (apr_uint32_t)t->issued); n += 4;
-    put32(plain + n, (apr_uint32_t)t->expires); n += 4;
-    plain[n++] = (unsigned char)ls;
-    memcpy(plain + n, t->signin, ls); n += ls;
-    plain[n++] = (unsigned char)la;
-    memcpy(plain + n, t->audience, la); n += la;
-
-    total = 1 + NONCE_LEN + n + TAG_LEN;
+    total = OVERHEAD + n;
     buf = apr_palloc(p, total);
-    buf[0] = PP_TICKET_VERSION;
+    buf[0] = (unsigned char)version;
     if (RAND_bytes(buf + 1, NONCE_LEN) != 1)
         *err = "the random generator failed";
-    else if (!gcm(1, key->seal, buf + 1, aad_of(p, realm), plain, (int)n,
-                  buf + 1 + NONCE_LEN, buf + 1 + NONCE_LEN + n))
+    else if (!gcm(1, key->seal, buf + 1, aad_of(p, version, realm), plain,
+                  (int)n, buf + 1 + NONCE_LEN, buf + 1 + NONCE_LEN + n))
         *err = "AES-256-GCM failed";
     else
         sealed = pp_b64url_encode(p, buf, total);
     /* the plaintext, on every way out */
-    OPENSSL_cleanse(plain, sizeof(plain));
+    OPENSSL_cleanse(plain, n);
     return sealed;
 }
 
-/* Parse the plaintext; 0 if its lengths do not add up. */
-static int parse_plain(apr_pool_t *p, const unsigned char *b, apr_size_t n,
-                       pp_ticket_t *out)
+/* A length-prefixed string at b[*pos] (no NUL inside, 1 or more
+ * bytes, within n): a copy, or NULL. */
+static const char *take(apr_pool_t *p, const unsigned char *b, apr_size_t n,
+                        apr_size_t *pos)
 {
-    apr_size_t ls, la, i;
+    apr_size_t l;
+    const char *s;
+
+    if (*pos >= n)
+        return NULL;
+    l = b[(*pos)++];
+    if (l == 0 || *pos + l > n)
+        return NULL;
+    s = apr_pstrmemdup(p, (const char *)b + *pos, l);
+    *pos += l;
+    return strlen(s) == l ? s : NULL;
+}
+
+/* Parse the plaintext of a version; 0 if its lengths do not add up. */
+static int parse_plain(apr_pool_t *p, int version, const unsigned char *b,
+                       apr_size_t n, pp_ticket_t *out)
+{
+    apr_size_t pos = FIXED_LEN, i;
+    const char **list;
+    int count = 1, k;
 
     if (n < FIXED_LEN + 2)
         return 0;
@@ -134,17 +210,36 @@ static int parse_plain(apr_pool_t *p, const unsigned char *b, apr_size_t n,
         out->puid = out->puid << 8 | b[i];
     out->issued = get32(b + 8);
     out->expires = get32(b + 12);
-    ls = b[16];
-    if (FIXED_LEN + 1 + ls + 1 > n)
+    if ((out->signin = take(p, b, n, &pos)) == NULL)
         return 0;
-    la = b[FIXED_LEN + 1 + ls];
-    if (FIXED_LEN + 1 + ls + 1 + la != n || ls == 0 || la == 0)
-        return 0;
-    out->signin = apr_pstrmemdup(p, (const char *)b + FIXED_LEN + 1, ls);
-    out->audience = apr_pstrmemdup(p, (const char *)b + FIXED_LEN + 2 + ls,
-                                   la);
-    /* no NUL inside the strings */
-    return strlen(out->signin) == ls && strlen(out->audience) == la;
+    if (version == PP_TICKET_VERSION_SHARED) {
+        if (pos >= n)
+            return 0;
+        count = b[pos++];
+        if (count < 1 || count > PP_MAX_AUDIENCES)
+            return 0;
+    }
+    list = apr_palloc(p, sizeof(*list) * (apr_size_t)count);
+    for (k = 0; k < count; k++)
+        if ((list[k] = take(p, b, n, &pos)) == NULL)
+            return 0;
+    out->audiences = list;
+    out->naudiences = count;
+    out->audience = list[0];
+    out->version = version;
+    return pos == n;
+}
+
+int pp_ticket_has_audience(const pp_ticket_t *t, const char *audience,
+                           int nocase)
+{
+    int i;
+
+    for (i = 0; audience != NULL && i < t->naudiences; i++)
+        if ((nocase ? strcasecmp(t->audiences[i], audience)
+                    : strcmp(t->audiences[i], audience)) == 0)
+            return 1;
+    return 0;
 }
 
 pp_ticket_status_t pp_ticket_open(apr_pool_t *p, const pp_keyring_t *ring,
@@ -154,22 +249,24 @@ pp_ticket_status_t pp_ticket_open(apr_pool_t *p, const pp_keyring_t *ring,
 {
     unsigned char *buf, *plain;
     apr_size_t len = 0, n;
+    int key_index;
     const char *aad;
-    int i, opened = 0, parsed;
+    int i, opened = 0, parsed, version;
 
     memset(out, 0, sizeof(*out));
-    if (ticket == NULL || strlen(ticket) > MAX_TICKET_CHARS)
+    if (ticket == NULL || strlen(ticket) > PP_TICKET_MAX_CHARS)
         return PP_TICKET_MALFORMED;
     buf = pp_b64url_decode(p, ticket, &len);
-    if (buf == NULL || len < 1 + NONCE_LEN + FIXED_LEN + 2 + TAG_LEN
-        || buf[0] != PP_TICKET_VERSION)
+    if (buf == NULL || len < OVERHEAD + FIXED_LEN + 2
+        || (buf[0] != PP_TICKET_VERSION && buf[0] != PP_TICKET_VERSION_SHARED))
         return PP_TICKET_MALFORMED;
     if (ring == NULL)
         return PP_TICKET_BAD_SIGNATURE;
 
-    n = len - 1 - NONCE_LEN - TAG_LEN;
+    version = buf[0];
+    n = len - OVERHEAD;
     plain = apr_palloc(p, n + 16);
-    aad = aad_of(p, realm);
+    aad = aad_of(p, version, realm);
     for (i = 0; i < ring->keys->nelts && !opened; i++) {
         const pp_key_t *k = &APR_ARRAY_IDX(ring->keys, i, pp_key_t);
 
@@ -184,14 +281,24 @@ pp_ticket_status_t pp_ticket_open(apr_pool_t *p, const pp_keyring_t *ring,
     /* Sealed by us: a parse failure here would mean a bug or a key
      * leak; refuse it all the same. The fields are copied out, so the
      * plaintext goes either way. */
-    parsed = parse_plain(p, plain, n, out);
+    parsed = parse_plain(p, version, plain, n, out);
     OPENSSL_cleanse(plain, n + 16);
-    if (!parsed)
+    if (!parsed) {
+        key_index = out->key_index;
+        memset(out, 0, sizeof(*out));
+        out->key_index = key_index;
         return PP_TICKET_MALFORMED;
+    }
     if (now >= out->expires)
         return PP_TICKET_EXPIRED;
-    if (audience != NULL && strcmp(audience, out->audience) != 0)
-        return PP_TICKET_BAD_AUDIENCE;
+    if (audience != NULL) {
+        if (!pp_ticket_has_audience(out, audience, 0))
+            return PP_TICKET_BAD_AUDIENCE;
+        /* the one asked for, as the ticket spells it */
+        for (i = 0; strcmp(out->audiences[i], audience) != 0; i++)
+            ;
+        out->audience = out->audiences[i];
+    }
     return PP_TICKET_OK;
 }
 

@@ -3,11 +3,20 @@
  * servers (docs/tickets.md). Apache-free.
  *
  *   ticket    = base64url-nopad( version | nonce | ciphertext | tag )
- *   version   = 0x01
  *   nonce     = 12 random bytes
- *   AES-256-GCM under the key's seal key, AAD = "PP1" | realm
- *   plaintext = puid (u64 BE) | issued (u32 BE) | expires (u32 BE)
- *             | len (u8) | sign-in | len (u8) | audience
+ *   version 1 = 0x01: one audience
+ *     AES-256-GCM under the key's seal key, AAD = "PP1" | realm
+ *     plaintext = puid (u64 BE) | issued (u32 BE) | expires (u32 BE)
+ *               | len (u8) | sign-in | len (u8) | audience
+ *   version 2 = 0x02: several audiences, one ticket for a whole sign-in
+ *               (PassportSharedTicket)
+ *     AES-256-GCM under the key's seal key, AAD = "PP2" | realm
+ *     plaintext = puid (u64 BE) | issued (u32 BE) | expires (u32 BE)
+ *               | len (u8) | sign-in | count (u8, 1 to 32)
+ *               | count times: len (u8) | audience
+ *
+ * The AAD names the version, so a ticket's first byte cannot be changed
+ * to make one version's plaintext parse as the other's.
  */
 #ifndef PP_TICKET_H
 #define PP_TICKET_H
@@ -15,14 +24,29 @@
 #include <apr_pools.h>
 #include "pp_keys.h"
 
-#define PP_TICKET_VERSION 1
+#define PP_TICKET_VERSION        1   /* one audience */
+#define PP_TICKET_VERSION_SHARED 2   /* a list of audiences */
 #define PP_MAX_SIGNIN     255
 #define PP_MAX_AUDIENCE   255
+#define PP_MAX_AUDIENCES  32         /* in a version 2 ticket */
+/* The longest ticket text sealed or opened (a version 1 ticket is at
+ * most 743 characters; a version 2 ticket with many long audiences is
+ * refused at sealing rather than handed to clients that cannot carry
+ * it, in a cookie say). */
+#define PP_TICKET_MAX_CHARS 2048
 
 typedef struct {
     apr_uint64_t puid;
     const char *signin;
+    /* seal, version 1: the audience. open: the audience asked for when
+     * the ticket carries it, else the ticket's first (or only) one. */
     const char *audience;
+    /* seal, version 2: the audiences. open: every audience of the
+     * ticket, in order (one for version 1). */
+    const char *const *audiences;
+    int naudiences;
+    int version;           /* seal: PP_TICKET_VERSION_SHARED for version 2,
+                              anything else for 1; open: the ticket's */
     apr_int64_t issued;    /* seconds since the epoch */
     apr_int64_t expires;
     int key_index;         /* pp_ticket_open: the ring key that opened it */
@@ -46,12 +70,18 @@ const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
                            const char **err);
 
 /* Open with any key of the ring, then check expiry against now and,
- * when audience is not NULL, the audience. *out is filled whenever the
- * seal verified (even if expired or for another audience). */
+ * when audience is not NULL, that the ticket carries that audience (one
+ * of its audiences, for version 2). *out is filled whenever the seal
+ * verified (even if expired or for another audience). */
 pp_ticket_status_t pp_ticket_open(apr_pool_t *p, const pp_keyring_t *ring,
                                   const char *realm, const char *ticket,
                                   apr_int64_t now, const char *audience,
                                   pp_ticket_t *out);
+
+/* 1 if an opened ticket carries audience (exactly; ignoring ASCII case
+ * when nocase). */
+int pp_ticket_has_audience(const pp_ticket_t *t, const char *audience,
+                           int nocase);
 
 /* The ticket from "t=<ticket>&p=<profile>" or a bare ticket. */
 const char *pp_ticket_from_compact(apr_pool_t *p, const char *s);

@@ -60,6 +60,21 @@ void pp_verify_bad_request(apr_pool_t *p, const char *why,
     out->note.text = apr_pstrcat(p, "PP0601: verify: ", why, NULL);
 }
 
+/* ,"audiences":[...] for a version 2 ticket; nothing for version 1,
+ * whose answer stays as it was. */
+static const char *audiences_json(apr_pool_t *p, const pp_ticket_t *t)
+{
+    const char *list = "";
+    int i;
+
+    if (t->version != PP_TICKET_VERSION_SHARED)
+        return "";
+    for (i = 0; i < t->naudiences; i++)
+        list = apr_pstrcat(p, list, i ? ",\"" : "\"",
+                           pp_json_escape(p, t->audiences[i]), "\"", NULL);
+    return apr_pstrcat(p, ",\"audiences\":[", list, "]", NULL);
+}
+
 void pp_verify_answer(apr_pool_t *p, const pp_realm_t *realm,
                       const char *ticket, const char *audience,
                       const char *nonce, const char *mbi, apr_int64_t now,
@@ -106,10 +121,10 @@ void pp_verify_answer(apr_pool_t *p, const pp_realm_t *realm,
     out->status = 200;
     out->json = apr_psprintf(p,
         "{\"valid\":true,\"puid\":\"%s\",\"signin\":\"%s\","
-        "\"audience\":\"%s\",\"realm\":\"%s\",\"issued\":%" APR_INT64_T_FMT
-        ",\"expires\":%" APR_INT64_T_FMT "%s}",
+        "\"audience\":\"%s\"%s,\"realm\":\"%s\",\"issued\":%"
+        APR_INT64_T_FMT ",\"expires\":%" APR_INT64_T_FMT "%s}",
         pp_hex16(p, v.ticket.puid), pp_json_escape(p, v.ticket.signin),
-        pp_json_escape(p, v.ticket.audience), pp_json_escape(p, realm->name),
-        v.ticket.issued, v.ticket.expires, v.mbi_checked ? ",\"mbi\":\"ok\""
-                                                         : "");
+        pp_json_escape(p, v.ticket.audience), audiences_json(p, &v.ticket),
+        pp_json_escape(p, realm->name), v.ticket.issued, v.ticket.expires,
+        v.mbi_checked ? ",\"mbi\":\"ok\"" : "");
 }

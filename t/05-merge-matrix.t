@@ -8,7 +8,8 @@
 #   own   sets every directive: its own values win, the lists replace the
 #         inherited ones, and the directives it sets to their default
 #         values (PassportRealm Passport.Net, PassportConfigVersion 15,
-#         PassportTicketLifetime 86400, PassportMaxRequestBody 65536) are
+#         PassportTicketLifetime 86400, PassportMaxRequestBody 65536,
+#         PassportIdFormat decimal, PassportSharedTicket Off) are
 #         switched back to the default, not ignored;
 #   some  sets three (PassportRealm, PassportCoBrandText, PassportService)
 #         and inherits the rest, so one override leaves its siblings alone.
@@ -26,7 +27,7 @@ use lib 't/lib';
 use PassportTest qw(private_server p14_header from_pp cookie_of url_encode admin
                     rst_envelope rst_fault);
 
-plan tests => 63;
+plan tests => 66;
 
 my $t_dir = Apache::Test::vars('t_dir');
 my %key = (main => "$t_dir/conf/keys/main.key", b => "$t_dir/conf/keys/b.key");
@@ -50,7 +51,9 @@ PassportPrivacy https://privacy.main.matrix/
 PassportGeneralRedir http://redir.main.matrix/
 PassportHelp https://help.main.matrix/
 PassportConfigVersion 20
-PassportAccountQuery "SELECT password_hash, puid + 1000 FROM passport_accounts WHERE signin = %s"
+# (hex ids, made with SQLite's printf: %% is mod_dbd's literal %)
+PassportIdFormat hex
+PassportAccountQuery "SELECT password_hash, printf('%%016X', puid + 1000) FROM passport_accounts WHERE signin = %s"
 PassportKeyFile $key{main}
 PassportTicketLifetime 1800
 PassportSite 61 https://site.main.matrix/
@@ -59,6 +62,7 @@ PassportCoBrandURL http://img.main.matrix/logo.gif
 PassportCoBrandText "Main matrix"
 PassportService messengerclear.live.com main.matrix.service p2pslc.messenger.msn.com
 PassportMaxRequestBody 3000
+PassportSharedTicket On
 @{[ $record =~ s/TAG/main/r ]}
 PassportCACertificateFile \@ServerRoot\@/var/ca.pem
 PassportCAKeyFile \@ServerRoot\@/var/ca.key
@@ -79,6 +83,7 @@ PassportCAKeyFile \@ServerRoot\@/var/ca.key
     PassportGeneralRedir http://redir.own.matrix/
     PassportHelp https://help.own.matrix/
     PassportConfigVersion 15
+    PassportIdFormat decimal
     PassportAccountQuery "SELECT password_hash, puid + 2000 FROM passport_accounts WHERE signin = %s"
     PassportKeyFile $key{b}
     PassportTicketLifetime 86400
@@ -88,6 +93,7 @@ PassportCAKeyFile \@ServerRoot\@/var/ca.key
     PassportCoBrandText "Own matrix"
     PassportService messengerclear.live.com own.matrix.service p2pslc.messenger.msn.com
     PassportMaxRequestBody 65536
+    PassportSharedTicket Off
     @{[ $record =~ s/TAG/own/r ]}
     PassportCACertificateFile \@DIR\@/own-ca.pem
     PassportCAKeyFile \@DIR\@/own-ca.key
@@ -158,7 +164,7 @@ ok t_cmp(nexus('own'), 'DARealm=Passport.Net,DALogin=login.own.matrix/login2.srf
 ok t_cmp(nexus('some'), $MAIN_URLS =~ s/Main\.Matrix/Some.Matrix/r,
          'some: its own realm, the rest inherited');
 
-# ---- login2.srf: query, key, lifetime, site, ConfigVersion ------------------
+# ---- login2.srf: query, id format, key, lifetime, site, ConfigVersion --------
 my %res = map { $_ => sign_in($_) } qw(main bare own some);
 for my $v (qw(main bare own some)) {
     ok t_cmp($res{$v}->code, 200, "$v: signs in at its site");
@@ -172,7 +178,8 @@ my %site = (main => 'https://site.main.matrix/', bare => 'https://site.main.matr
 for my $v (qw(main bare own some)) {
     my $how = $v eq 'own' ? 'its own' : $v eq 'main' ? 'set' : 'inherited';
     ok t_cmp(from_pp($res{$v}) // '', qr/&p=$puid{$v}$/,
-             "$v: PassportAccountQuery $how (PUID + " . ($v eq 'own' ? 2000 : 1000) . ')');
+             "$v: PassportAccountQuery and PassportIdFormat $how (PUID + "
+             . ($v eq 'own' ? '2000, decimal' : '1000, hex') . ')');
     ok t_cmp(max_age($res{$v}), $life{$v}, "$v: PassportTicketLifetime $how ($life{$v})");
     ok t_cmp(scalar $res{$v}->header('PassportConfig'), "ConfigVersion=$cv{$v}",
              "$v: PassportConfig carries ConfigVersion $cv{$v}");
@@ -250,6 +257,25 @@ ok t_cmp(rst('some', ['messengerclear.live.com']), qr{<wsa:Address>messengerclea
          'some: its own service');
 ok t_cmp((rst_fault(rst('some', ['main.matrix.service'])))[1],
          qr/does not serve 'main\.matrix\.service'/, 'some: only its own');
+
+# PassportSharedTicket: On in main (inherited by bare and some), Off in own
+sub version_of {
+    my ($vhost, $xml) = @_;
+    my ($t) = $xml =~ m{<wsse:BinarySecurityToken Id="Compact\d+">(t=[^<]+)</wsse:BinarySecurityToken>};
+    my @realm = $vhost eq 'own' ? ('--key-file', $key{b}) : ('--key-file', $key{main}, '--realm',
+                                  $vhost eq 'some' ? 'Some.Matrix' : 'Main.Matrix');
+    my (undef, $out) = admin('ticket', ($t // 'x') =~ s/&amp;/&/r, @realm);
+    return $out =~ /^version=(\d)$/m ? $1 : "none: $out";
+}
+sub tickets_of { my @t = $_[0] =~ m{<wsse:BinarySecurityToken Id="Compact\d+">([^<]+)<}g; \@t }
+$x = rst('bare', ['messengerclear.live.com', 'MBI_KEY_OLD'], ['main.matrix.service']);
+ok t_cmp(version_of('bare', $x) . ' ' . (tickets_of($x)->[0] eq (tickets_of($x)->[1] // '') ? 'one' : 'two'),
+         '2 one', 'bare: PassportSharedTicket inherited: one version 2 ticket for both addresses');
+$x = rst('own', ['messengerclear.live.com', 'MBI_KEY_OLD'], ['own.matrix.service']);
+ok t_cmp(version_of('own', $x) . ' ' . (tickets_of($x)->[0] eq (tickets_of($x)->[1] // '') ? 'one' : 'two'),
+         '1 two', 'own: switched Off: a version 1 ticket each');
+ok t_cmp(version_of('some', rst('some', ['messengerclear.live.com', 'MBI_KEY_OLD'])), '2',
+         'some: inherited On');
 
 my $big = '<x>' . ('y' x 3500) . '</x>';
 sub post_big { (rst_fault($srv->POST($port{$_[0]}, '/RST.srf', 'Content-Type' => 'text/xml',

@@ -46,6 +46,14 @@ my @bad = (
     [ "<Location /x>\nPassportPartnerLoginURL login.example.net\n</Location>",
       qr/PassportPartnerLoginURL: 'login\.example\.net' is not an absolute/ ],
     [ 'PassportPartnerSite 42', qr/PassportPartnerSite not allowed here/ ],
+    [ 'PassportSharedTicket yes', qr/PassportSharedTicket must be On or Off/ ],
+    [ 'PassportSharedTicket', qr/PassportSharedTicket must be On or Off/ ],
+    [ 'PassportIdFormat octal', qr/PassportIdFormat: 'octal' is not decimal or hex/ ],
+    [ 'PassportIdFormat "hex decimal"', qr/PassportIdFormat: 'hex decimal' is not decimal or hex/ ],
+    [ q{PassportAccountQuery "SELECT password_hash, puid FROM passport_accounts WHERE signin = %s AND strftime('%Y', 'now') > '2000'"},
+      qr/PassportAccountQuery: .* must have exactly one %s parameter \(the sign-in name\); mod_dbd takes every % followed by a letter as a parameter: write %% for a literal %/ ],
+    [ q{PassportTicketRecordQuery "INSERT INTO t SELECT %s, %s, %s, %s, %s, %s WHERE 'x' LIKE '%x'"},
+      qr/PassportTicketRecordQuery: .* must have exactly six %s parameters/ ],
     [ 'PassportCoBrandURL javascript:alert(1)', qr/PassportCoBrandURL: 'javascript:alert\(1\)' is not/ ],
     # the sign-in guard
     [ 'PassportCache "sh mcb"', qr/PassportCache: 'sh mcb' is not provider\[:arguments\]/ ],
@@ -72,7 +80,7 @@ my @bad = (
     [ 'PassportTimingHash md4', qr/PassportTimingHash: 'md4' is not a format and cost \(bcrypt:COST, .*\) or a stored hash; or auto/ ],
 );
 
-plan tests => 2 * @bad + 12 + 6;
+plan tests => 2 * @bad + 14 + 6;
 
 my $vars = Apache::Test::vars();
 my $t_dir = $vars->{t_dir};
@@ -102,6 +110,12 @@ for my $case (@bad) {
     ok t_cmp($rc != 0, 1, "refused: $case->[0]");
     ok t_cmp($out, $case->[1], 'message names the directive and value');
 }
+
+# %% is a literal % to mod_dbd: not a parameter
+my ($rc0, $out0) = check_config(q{PassportAccountQuery "SELECT password_hash, puid FROM passport_accounts WHERE signin = %s AND strftime('%%Y', 'now') > '2000'"});
+ok t_cmp($rc0, 0, 'a query with %% (a literal %) and one %s passes');
+($rc0, $out0) = check_config("PassportIdFormat hex\nPassportIdFormat DECIMAL");
+ok t_cmp($rc0, 0, 'PassportIdFormat hex and DECIMAL (any case) pass');
 
 my ($rc, $out) = check_config("PassportRealm Good.Example\nPassportConfigVersion 0\n"
                               . "PassportDALogin login.good.example/login2.srf\n"

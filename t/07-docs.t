@@ -20,6 +20,7 @@
 #    also compared with the code's #define or table.
 # A directive with neither a check below nor an entry in %not_observable
 # (with its reason) fails the test: add one with the directive.
+# 3. docs/deployment.md's example is conf/cluster-node.conf.in, verbatim.
 use strict;
 use warnings FATAL => 'all';
 
@@ -126,6 +127,10 @@ my $srv = private_server('docs', 2, $conf, prepare => sub {
     # what the shared server's recording vhosts wrote is not ours
     system("sqlite3 '$_[0]/accounts.db' 'DELETE FROM issued_tickets'") == 0
         or die "sqlite3: cannot empty issued_tickets\n";
+    # an account whose PUID column holds hex text (PassportIdFormat)
+    system("sqlite3 '$_[0]/accounts.db' \"INSERT INTO passport_accounts (signin, password_hash, puid) "
+           . "VALUES ('hexpuid\@example.com', '{SHA}O/MvdjOwOQpt8I9HBSVZugThPMw=', 'ABCDEF0123456789')\"") == 0
+        or die "sqlite3: cannot add hexpuid\n";
 });
 my ($EMPTY, $KEYED) = (1, 2);
 my $key = "$t_dir/conf/keys/main.key";
@@ -319,6 +324,24 @@ $check{PassportTicketRecordQuery} = sub {
     chomp $rows;
     check($rows, '0', "$_[0]: after sign-ins, no ticket was written");
 };
+$check{PassportIdFormat} = sub {
+    my $v = value_of($_[0]) // '?';
+    check($v, 'decimal', "$_[0]: documented as decimal");
+    check(from_pp($good) // '', qr/&p=0000000000000003$/, "$_[0]: a decimal PUID column (3) is read");
+    my $res = sign_in($KEYED, signin => 'hexpuid@example.com');
+    check($res->code, 401, "$_[0]: a PUID of 16 hex digits is not (no sign-in)");
+    check($srv->log, qr/PP0308: the account 'hexpuid\@example\.com' has no usable PUID: its PUID column 'ABCDEF0123456789' is not a decimal 64-bit integer \(PassportIdFormat decimal\)/,
+          "$_[0]: and the log says why");
+};
+$check{PassportSharedTicket} = sub {
+    my $v = value_of($_[0]) // '?';
+    check($v, 'Off', "$_[0]: documented as Off");
+    my $x = rst($KEYED, ['messengerclear.live.com', 'MBI_KEY_OLD'], ['contacts.msn.com', 'MBI']);
+    my @t = $x =~ m{<wsse:BinarySecurityToken Id="Compact\d+">t=([^&<]+)&amp;}g;
+    check(scalar(@t) == 2 && $t[0] ne $t[1] ? 1 : 0, 1, "$_[0]: each compact token its own ticket");
+    my (undef, $out) = admin('ticket', $t[1] // 'x', '--key-file', $key, '--audience', 'contacts.msn.com');
+    check($out =~ /^status=ok\nversion=1\n/ ? 1 : 0, 1, "$_[0]: a version 1 ticket for its one address");
+};
 # The CA pair: either file alone does not start the server (t/06-badconf.t),
 # so the default of each is the pair's absence, and that is observable.
 for my $d (qw(PassportCACertificateFile PassportCAKeyFile)) {
@@ -457,6 +480,12 @@ for my $d (sort keys %check, sort keys %not_observable) {
     check((grep { $_ eq $d } @directives) ? 1 : 0, 1, "$d (checked here) is a directive of the module");
 }
 $srv->stop;
+
+# docs/deployment.md shows the nodes' configuration scripts/cluster runs
+# (conf/cluster-node.conf.in) as it is, so the two cannot drift apart.
+my ($shown) = slurp('docs/deployment.md') =~ m{^<!-- conf/cluster-node\.conf\.in -->\n```apache\n(.*?)^```$}ms;
+check($shown // 'no such block', slurp('conf/cluster-node.conf.in'),
+      'docs/deployment.md shows conf/cluster-node.conf.in as it is');
 
 plan tests => scalar @results;
 for (@results) {

@@ -9,7 +9,7 @@ use File::Spec ();
 use lib 't/lib';
 use PassportTest qw(p14_header admin_stdin);
 
-plan tests => 26;
+plan tests => 41;
 
 my $t_dir = Apache::Test::vars('t_dir');
 my $top = File::Spec->catdir($t_dir, '..');
@@ -82,3 +82,52 @@ ok t_cmp($rc, 0, 'keygen --rotate');
 my @rotated = do { open my $fh, '<', $key; <$fh> };
 ok t_cmp(scalar(@rotated) == 2 && $rotated[1] eq $lines[0] ? 1 : 0, 1,
          '--rotate puts a new key first and keeps the old one');
+
+# --stage and --promote: a rotation in two steps, for several servers
+# (docs/deployment.md). A staged key verifies and seals nothing; once
+# promoted it seals, and the old key still verifies.
+sub key_lines { open my $fh, '<', $_[0] or return (); grep { !/^#/ } <$fh> }
+sub write_file { open my $fh, '>', $_[0] or die "$_[0]: $!"; print $fh $_[1]; close $fh; chmod 0600, $_[0] }
+sub sealed {    # a ticket sealed with the first key of $file
+    my (undef, $t) = run(undef, 'issue', '--key-file', $_[0], '--signin', 'a@example.com',
+                         '--puid', '1', '--audience', 'messenger.msn.com');
+    return $t =~ /^(t=\S+)$/m ? $1 : 'none';
+}
+sub opens {     # does $file's keyring open $ticket?
+    my ($rc2) = run(undef, 'ticket', 'verify', $_[1], '--key-file', $_[0]);
+    return $rc2 == 0 ? 1 : 0;
+}
+my $staged = "$t_dir/logs/admin-staged.key";
+my $only_old = "$t_dir/logs/admin-old.key";
+unlink $staged, $only_old;
+run(undef, 'keygen', $staged);
+my ($old_key) = key_lines($staged);
+write_file($only_old, $old_key);
+($rc, $out) = run(undef, 'keygen', $staged, '--promote');
+ok t_cmp($rc, 1, '--promote without a staged key fails');
+ok t_cmp($out, qr/'\Q$staged\E' has no staged key: add one with keygen --stage/, 'and says why');
+my $old_ticket = sealed($staged);
+($rc, $out) = run(undef, 'keygen', $staged, '--stage');
+ok t_cmp($rc, 0, "keygen --stage ($out)");
+my @st = key_lines($staged);
+ok t_cmp(scalar(@st) == 2 && $st[0] eq $old_key ? 1 : 0, 1, '--stage keeps the first key first and adds one after it');
+ok t_cmp(scalar(do { open my $fh, '<', $staged; grep { /^# staged by passport-admin keygen --stage/ } <$fh> }), 1,
+         'with a comment that says it is staged');
+ok t_cmp((stat $staged)[2] & 07777, 0600, 'still mode 0600');
+my $staged_ticket = sealed($staged);
+ok t_cmp(opens($only_old, $staged_ticket), 1, 'a staged key seals nothing: the first key still does');
+($rc, $out) = run(undef, 'keygen', $staged, '--stage');
+ok t_cmp($out, qr/has a staged key already: keygen --promote it first/, 'one staged key at a time');
+($rc, $out) = run(undef, 'keygen', $staged, '--promote');
+ok t_cmp($rc, 0, "keygen --promote ($out)");
+my @pr = key_lines($staged);
+ok t_cmp(scalar(@pr) == 2 && $pr[0] eq $st[1] && $pr[1] eq $old_key ? 1 : 0, 1,
+         '--promote puts the staged key first and the old one after it');
+ok t_cmp(scalar(do { open my $fh, '<', $staged; grep { /^#/ } <$fh> }), 0, 'and drops the comment');
+my $new_ticket = sealed($staged);
+ok t_cmp(opens($only_old, $new_ticket), 0, 'the promoted key seals: the old key alone does not open its tickets');
+write_file("$staged.before", $old_key . $st[1]);
+ok t_cmp(opens("$staged.before", $new_ticket), 1, 'a server that has only the staged file opens them');
+ok t_cmp(opens($staged, $old_ticket), 1, 'and tickets sealed before the rotation still open');
+($rc, $out) = run(undef, 'keygen', $staged, '--rotate', '--stage');
+ok t_cmp($out, qr/keygen takes one of --rotate, --stage and --promote/, 'one of --rotate, --stage, --promote');

@@ -1,203 +1,32 @@
 # Token renewal with the legacy token (docs/tickets.md, "Renewing a
-# token"), by a client written here from the spec
+# token"), by a client written from the spec
 # (shared/specs/passport-3.0-token-renewal.md) and nothing of the
-# module's: derive() and the HMACs with Digest::SHA, 3DES with the
-# openssl command, the reply parsed with XML::LibXML. It signs in with
-# the password, renews as libpurple does (its request shape, byte for
-# byte), decrypts and checks the reply, verifies the new ticket, renews
-# again with the fresh legacy token; and every refusal gets its fault.
+# module's (t/lib/PassportRenew.pm: derive() and the HMACs with
+# Digest::SHA, 3DES with the openssl command, the reply parsed with
+# XML::LibXML). It signs in with the password, renews as libpurple does
+# (its request shape, byte for byte), decrypts and checks the reply,
+# verifies the new ticket, renews again with the fresh legacy token; and
+# every refusal gets its fault.
 use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest qw(POST);
-use Digest::SHA qw(hmac_sha1 hmac_sha256 sha1_base64);
 use MIME::Base64 qw(encode_base64 decode_base64);
-use Time::Local qw(timegm);
 use XML::LibXML;
 use lib 't/lib';
 use PassportTest qw(rst_body rst_post admin admin_stdin error_log slurp https_request);
+use PassportRenew qw(%NS canonical from_iso8601 renewal xpc legacy_of open_answer);
 
-plan tests => 70;
+plan tests => 73;
 
 my $t_dir = Apache::Test::vars('t_dir');
-my $logs = Apache::Test::vars('t_logs');
 
-my %NS = (
-    S    => 'http://schemas.xmlsoap.org/soap/envelope/',
-    wst  => 'http://schemas.xmlsoap.org/ws/2004/04/trust',
-    wsse => 'http://schemas.xmlsoap.org/ws/2003/06/secext',
-    wssc => 'http://schemas.xmlsoap.org/ws/2004/04/sc',
-    wsu  => 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',
-    wsp  => 'http://schemas.xmlsoap.org/ws/2002/12/policy',
-    wsa  => 'http://schemas.xmlsoap.org/ws/2004/03/addressing',
-    xenc => 'http://www.w3.org/2001/04/xmlenc#',
-    ds   => 'http://www.w3.org/2000/09/xmldsig#',
-    psf  => 'http://schemas.microsoft.com/Passport/SoapServices/SOAPFault',
-);
-
-# ---- the client's cryptography, from CLIENTS.md and the spec ------------
-
-# derive(k, m): four HMAC-SHA1 steps, 24 bytes (Digest::SHA takes the
-# data first, the key last)
-sub derive {
-    my ($k, $m) = @_;
-    my $h1 = hmac_sha1($m, $k);
-    my $h2 = hmac_sha1($h1 . $m, $k);
-    my $h3 = hmac_sha1($h1, $k);
-    my $h4 = hmac_sha1($h3 . $m, $k);
-    return $h2 . substr($h4, 0, 4);
-}
-
-# key(secret, nonce): the 21-byte magic, then the raw nonce
-sub renew_key { my ($secret, $nonce) = @_; derive($secret, 'WS-SecureConversation' . $nonce) }
-
-# 3DES-EDE-CBC, all-zero IV, no padding removed: the openssl command
-my $n_des = 0;
-sub des3_decrypt {
-    my ($key, $cipher) = @_;
-    my ($in, $out) = ("$logs/renew-$n_des.bin", "$logs/renew-$n_des.txt");
-    $n_des++;
-    open my $fh, '>:raw', $in or die "$in: $!";
-    print $fh $cipher;
-    close $fh;
-    system('openssl', 'enc', '-d', '-des-ede3-cbc', '-K', unpack('H*', $key),
-           '-iv', '0000000000000000', '-nopad', '-in', $in, '-out', $out) == 0
-        or return undef;
-    open $fh, '<:raw', $out or return undef;
-    local $/;
-    return scalar <$fh>;
-}
-
-# The secret a key holder derives from a legacy token (docs/tickets.md):
-# the canonical text is the CipherValue in base64url without padding.
-my ($key_line) = grep { /^[A-Za-z0-9+\/]{43}=$/ } split /\n/, slurp("$t_dir/conf/keys/main.key");
-sub canonical { my $c = shift; $c =~ tr{+/}{-_}; $c =~ s/=+\z//; $c }
-sub derived_secret {
-    my ($cipher, $line) = @_;
-    my $mbi_key = hmac_sha256('mod_passport mbi secret v1', decode_base64($line // $key_line));
-    return substr(hmac_sha256(canonical($cipher), $mbi_key), 0, 24);
-}
-
-sub iso8601 {
-    my @t = gmtime(shift);
-    return sprintf '%04d-%02d-%02dT%02d:%02d:%02dZ', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0];
-}
-sub from_iso8601 {
-    my @t = $_[0] =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z$/ or return -1;
-    return timegm($t[5], $t[4], $t[3], $t[2], $t[1] - 1, $t[0]);
-}
-
-# ---- the request, as libpurple builds it --------------------------------
-
-# The texts it hashes and signs: double quotes, explicit end tags.
-my $C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
-my $AUTHINFO = '<ps:AuthInfo xmlns:ps="http://schemas.microsoft.com/Passport/SoapServices/PPCRL" Id="PPAuthInfo">'
-    . '<ps:HostingApp>{7108E71A-9926-4FCB-BCC9-9A9D3F32E423}</ps:HostingApp><ps:BinaryVersion>4</ps:BinaryVersion>'
-    . '<ps:UIVersion>1</ps:UIVersion><ps:Cookies></ps:Cookies><ps:RequestParams>AQAAAAIAAABsYwQAAAA0MTA1</ps:RequestParams>'
-    . '</ps:AuthInfo>';
-sub rst_text {
-    my ($id, $address, $policy) = @_;
-    return qq{<wst:RequestSecurityToken xmlns="$NS{wst}" Id="RST$id">}
-        . qq{<wst:RequestType>http://schemas.xmlsoap.org/ws/2004/04/security/trust/Issue</wst:RequestType>}
-        . qq{<wsp:AppliesTo xmlns="$NS{wsp}"><wsa:EndpointReference xmlns="$NS{wsa}"><wsa:Address>$address</wsa:Address>}
-        . qq{</wsa:EndpointReference></wsp:AppliesTo><wsse:PolicyReference xmlns="$NS{wsse}" URI="$policy">}
-        . qq{</wsse:PolicyReference></wst:RequestSecurityToken>};
-}
-sub timestamp_text {
-    my ($created, $expires) = @_;
-    return qq{<wsu:Timestamp xmlns="$NS{wsu}" Id="Timestamp"><wsu:Created>$created</wsu:Created>}
-        . qq{<wsu:Expires>$expires</wsu:Expires></wsu:Timestamp>};
-}
-sub reference {
-    my ($uri, $digest) = @_;
-    return qq{<Reference URI="$uri"><Transforms><Transform Algorithm="$C14N"></Transform></Transforms>}
-        . qq{<DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"></DigestMethod>}
-        . qq{<DigestValue>$digest</DigestValue></Reference>};
-}
-sub signed_info_text {
-    my ($id, $rst_digest, $ts_digest) = @_;
-    return qq{<SignedInfo xmlns="$NS{ds}"><CanonicalizationMethod Algorithm="$C14N"></CanonicalizationMethod>}
-        . qq{<SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#hmac-sha1"></SignatureMethod>}
-        . reference("#RST$id", $rst_digest) . reference('#Timestamp', $ts_digest)
-        . reference('#PPAuthInfo', sha1_base64($AUTHINFO) . '=') . '</SignedInfo>';
-}
-
-# Its XML serializer then rewrites what it sends: single quotes, empty
-# elements closed in their start tag.
-sub wire {
-    my ($x) = @_;
-    $x =~ s{<([\w:]+)((?:\s+[\w:]+="[^"]*")*)></\1>}{<$1$2/>}g;
-    $x =~ s{(<[^>]*>)}{ (my $t = $1) =~ s/="([^"]*)"/='$1'/g; $t }ge;
-    return $x;
-}
-
-# A renewal of (address, policy) as the client's RST<id>, with the kept
-# cipher and secret; %o: now, nonce, tamper (the signature), drop (an
-# element to leave out).
-sub renewal {
-    my ($cipher, $secret, $id, $address, $policy, %o) = @_;
-    my $now = $o{now} // time;
-    my $nonce = $o{nonce} // join '', map { chr int rand 256 } 1 .. 24;
-    my $rst = rst_text($id, $address, $policy);
-    my $ts = timestamp_text(iso8601($now), iso8601($now + 300));
-    my $si = signed_info_text($id, sha1_base64($rst) . '=', sha1_base64($ts) . '=');
-    my $sig = hmac_sha1($si, renew_key($secret, $nonce));
-    substr($sig, 5, 1) = chr(ord(substr($sig, 5, 1)) ^ 1) if $o{tamper};
-    my $dkt = "<wssc:DerivedKeyToken xmlns='$NS{wssc}' Id='SignKey'><wsse:RequestedTokenReference xmlns='$NS{wsse}'>"
-        . "<wsse:KeyIdentifier ValueType='http://docs.oasis-open.org/wss/2004/XX/oasis-2004XX-wss-saml-token-profile-1.0#SAMLAssertionID'/>"
-        . "<wsse:Reference URI='#BinaryDAToken0'/></wsse:RequestedTokenReference>"
-        . "<wssc:Nonce>" . ($o{nonce_b64} // encode_base64($nonce, '')) . "</wssc:Nonce></wssc:DerivedKeyToken>";
-    $dkt = '' if ($o{drop} // '') eq 'DerivedKeyToken';
-    return "<Envelope xmlns:wst='$NS{wst}' xmlns='$NS{S}' xmlns:wsse='$NS{wsse}' "
-        . "xmlns:saml='urn:oasis:names:tc:SAML:1.0:assertion' xmlns:wsp='$NS{wsp}' xmlns:wssc='$NS{wssc}' "
-        . "xmlns:wsu='$NS{wsu}' xmlns:wsa='$NS{wsa}'><Header>" . wire($AUTHINFO)
-        . "<wsse:Security xmlns='$NS{wsse}'>"
-        . "<EncryptedData xmlns='$NS{xenc}' Id='BinaryDAToken0' Type='http://www.w3.org/2001/04/xmlenc#Element'>"
-        . "<EncryptionMethod Algorithm='http://www.w3.org/2001/04/xmlenc#tripledes-cbc'/>"
-        . "<ds:KeyInfo xmlns:ds='$NS{ds}'><ds:KeyName>http://Passport.NET/STS</ds:KeyName></ds:KeyInfo>"
-        . "<CipherData><CipherValue>$cipher</CipherValue></CipherData></EncryptedData>"
-        . $dkt . wire($ts)
-        . "<Signature xmlns='$NS{ds}'>" . wire($si)
-        . '<SignatureValue>' . encode_base64($sig, '') . '</SignatureValue>'
-        . "<KeyInfo><wsse:SecurityTokenReference xmlns='$NS{wsse}'><wsse:Reference URI='#SignKey'/>"
-        . '</wsse:SecurityTokenReference></KeyInfo></Signature></wsse:Security></Header>'
-        . '<Body>' . wire($rst) . '</Body></Envelope>';
-}
-
-# ---- reading answers ----------------------------------------------------
-
-sub xpc {
-    my ($doc) = @_;
-    my $x = XML::LibXML::XPathContext->new($doc);
-    $x->registerNs($_, $NS{$_}) for keys %NS;
-    return $x;
-}
-
-# The tb RSTR of a sign-in: (cipher, secret)
-sub legacy_of {
-    my ($xml) = @_;
-    my $x = xpc(XML::LibXML->load_xml(string => $xml));
-    my ($r) = $x->findnodes('//wst:RequestSecurityTokenResponse[wsp:AppliesTo/wsa:EndpointReference/wsa:Address="http://Passport.NET/tb"]');
-    return (undef, undef) unless $r;
-    return ($x->findvalue('wst:RequestedSecurityToken/xenc:EncryptedData/xenc:CipherData/xenc:CipherValue', $r),
-            decode_base64($x->findvalue('wst:RequestedProofToken/wst:BinarySecret', $r)));
-}
-
-# Decrypt a renewal answer as libpurple does. (nonce, plaintext with its
-# padding) or () when it has no EncKey or no CipherValue.
-sub open_answer {
-    my ($xml, $secret) = @_;
-    my $x = xpc(XML::LibXML->load_xml(string => $xml));
-    my ($enc) = grep { ($_->getAttribute('Id') // '') eq 'EncKey' }
-                $x->findnodes('/S:Envelope/S:Header/wsse:Security/*[local-name()="DerivedKeyToken"]');
-    return () unless $enc;
-    my $nonce = decode_base64($x->findvalue('wssc:Nonce', $enc));
-    my $cipher = decode_base64($x->findvalue('/S:Envelope/S:Body/xenc:EncryptedData/xenc:CipherData/xenc:CipherValue'));
-    return () unless length $cipher;
-    return ($nonce, des3_decrypt(renew_key($secret, $nonce), $cipher), length $cipher);
-}
+# The client's cryptography and request, from CLIENTS.md and the spec:
+# t/lib/PassportRenew.pm. Here, the realm's key is t/conf/keys/main.key.
+my ($key_line) = PassportRenew::first_key_line("$t_dir/conf/keys/main.key");
+sub derived_secret { PassportRenew::derived_secret($_[0], $_[1] // $key_line) }
 
 my $FAULT = qr{^<\?xml version="1\.0" encoding="utf-8"\?><S:Envelope [^>]*><S:Header><psf:pp [^>]*>.*</psf:pp></S:Header><S:Fault><faultcode>([^<]*)</faultcode><faultstring>([^<]*)</faultstring></S:Fault></S:Envelope>$};
 sub fault_of { my ($c, $s) = $_[0] =~ $FAULT; return ($c // '', $s // '') }
@@ -386,6 +215,26 @@ my ($rec_legacy) = ($rec_plain // '') =~ m{<CipherValue>([^<]+)</CipherValue>};
 my @rows = map { chomp; [ split /\|/ ] } qx{sqlite3 '$db' "SELECT audience, signin FROM issued_tickets WHERE ticket IN ('${\ ($rec_t // 'x')}', '${\ canonical($rec_legacy // 'x')}') ORDER BY audience"};
 ok t_cmp(join(' ', map { "$_->[0]:$_->[1]" } @rows), 'contacts.msn.com:alice@example.com http://Passport.NET/tb:alice@example.com',
          'a renewal records its tickets: the requested one and the fresh legacy token');
+
+# ---- PassportSharedTicket On: the renewed tokens are one shared ticket --------
+
+Apache::TestRequest::module('shared');
+$res = rst_post(rst_body('rst-msnp15.xml', 'alice@example.com', 'alice-pw,1'));
+my ($s_cipher, $s_secret) = legacy_of($res->content);
+my ($s_compact) = $res->content =~ m{<wsse:BinarySecurityToken Id="Compact3">t=([^&]+)&amp;};
+(undef, my $s_plain) = open_answer(renew_post(renewal($s_cipher, $s_secret, 2, 'contacts.msn.com', 'MBI'))->content,
+                                   $s_secret);
+my ($s_renewed) = ($s_plain // '') =~ m{<wsse:BinarySecurityToken Id="Compact1">(t=[^<]+)</wsse:BinarySecurityToken>};
+(undef, $out) = admin('ticket', ($s_renewed // 'x') =~ s/&amp;/&/r, '--key-file', "$t_dir/conf/keys/main.key",
+                      '--audience', 'contacts.msn.com');
+ok t_cmp($out =~ /^status=ok\nversion=2\n/ && join(' ', $out =~ /^audiences=(.*)$/mg) eq 'contacts.msn.com' ? 1 : 0, 1,
+         'shared vhost: the renewed contacts token is a shared ticket of the renewal\'s one address');
+# a shared compact ticket is no legacy token, even signed with its own secret
+(my $s_as_legacy = $s_compact // '') =~ tr{-_}{+/};
+$s_as_legacy .= '=' x (-length($s_as_legacy) % 4);
+auth_failure(renew_post(renewal($s_as_legacy, derived_secret($s_as_legacy), 2, 'contacts.msn.com', 'MBI')),
+             'a shared compact ticket offered as the legacy token');
+Apache::TestRequest::module('default');
 
 # ---- malformed: S:Client ------------------------------------------------
 

@@ -12,7 +12,7 @@ use Apache::TestRequest qw(GET);
 use lib 't/lib';
 use PassportTest qw(p14_header from_pp admin);
 
-plan tests => 5;
+plan tests => 7;
 
 my $key = Apache::Test::vars('t_dir') . '/conf/keys/main.key';
 my $own = lc Apache::Test::vars('servername');
@@ -42,3 +42,10 @@ ok t_cmp($res->content, qr/^PASSPORT_AUDIENCE=\Q$own\E$/m, 'its audience is the 
 $res = GET '/partner-default/env', Host => 'evil.example',
     Authorization => 'Passport1.4 from-PP=' . issue('evil.example'), redirect_ok => 0;
 ok t_cmp($res->code, 302, 'a ticket for the Host the client sent is refused');
+
+# the challenge's ru is the page asked for, query string included, so
+# that the user comes back to it (MS-PASS 4, steps 2 and 6)
+$res = GET '/partner-default/env?page=2&x=%2F', redirect_ok => 0;
+ok t_cmp($res->code, 302, 'no ticket: challenged');
+ok t_cmp(scalar $res->header('WWW-Authenticate'), qr{ru=http%3A%2F%2F[^,]+%2Fpartner-default%2Fenv%3Fpage%3D2%26x%3D%252F,},
+         'ru: the deep link, query string and all');

@@ -2,11 +2,13 @@
 # real tickets: the test takes the doc's Python code blocks as they are
 # (open_ticket, the MBI secret snippet, and the verify() client of the
 # endpoint), runs them with python3 on tickets this server issued through
-# login2.srf and RST.srf (several audiences, two realms) and checks what
-# they say against what the server said: PUID, sign-in name, expiry,
-# refusals for another audience, another realm, expiry, tampering, and the
-# BinarySecret RST.srf sent for messengerclear.live.com. If the doc and
-# the code drift apart, this test fails.
+# login2.srf and RST.srf (several audiences, two realms, a shared version 2
+# ticket from the PassportSharedTicket vhost, the doc's own examples) and
+# checks what they say against what the server said: PUID, sign-in name,
+# expiry, refusals for another audience, another realm, expiry, tampering,
+# a relabelled version, and the BinarySecret RST.srf sent for
+# messengerclear.live.com. If the doc and the code drift apart, this test
+# fails.
 # Needs python3 and its cryptography module (Debian: python3-cryptography,
 # installed by scripts/test); skipped with the reason without them.
 use strict;
@@ -24,7 +26,7 @@ use PassportTest qw(p14_header from_pp cookie_of rst_body rst_post admin url_enc
 
 my $have_python = system('python3 -c "from cryptography.hazmat.primitives.ciphers.aead '
                          . 'import AESGCM" >/dev/null 2>&1') == 0;
-plan tests => 51, need({ 'python3 with the cryptography module (python3-cryptography)'
+plan tests => 62, need({ 'python3 with the cryptography module (python3-cryptography)'
                          => $have_python });
 
 my $t_dir = Apache::Test::vars('t_dir');
@@ -186,6 +188,41 @@ my (undef, $blob) = admin('mbi-blob', '--secret', $secrets[1] // 'x', '--nonce',
 chomp $blob;
 my $i_v_mbi = case(op => 'verify', ticket => $compact{1}, audience => 'messengerclear.live.com',
                    nonce => $nonce, blob => $blob, url => $verify_url);
+
+# a shared ticket (version 2), from the PassportSharedTicket vhost, and
+# the doc's own version 2 example
+Apache::TestRequest::module('shared');
+my $sbody = rst_post(rst_body('rst-msnp15.xml', 'alice@example.com', 'alice-pw,1'))->content;
+Apache::TestRequest::module('default');
+my ($shared) = $sbody =~ m{<wsse:BinarySecurityToken Id="Compact1">(t=[^<]+)</wsse:BinarySecurityToken>};
+$shared = ($shared // 'x') =~ s/&amp;/&/gr;
+my @ssecrets = $sbody =~ m{<wst:BinarySecret>([^<]+)</wst:BinarySecret>}g;
+my %i_shared = map {
+    $_ => case(op => 'open', ticket => $shared, keys => \@main, realm => 'Passport.Net',
+               audience => $_, line => $main[0])
+} qw(messengerclear.live.com messenger.msn.com contacts.msn.com);
+my $i_shared_other = case(op => 'open', ticket => $shared, keys => \@main, realm => 'Passport.Net',
+                          audience => 'storage.msn.com');
+my ($doc_v2) = slurp("$t_dir/../docs/tickets.md") =~ /^    (t=A[p-z]\S+&p=0000000000000003)$/m;
+my $doc_key = 'tuMCvq6DQhzwt1HKEs/r2A5acRUOYvDRFHR569fBvTg=';
+my $i_doc_v2 = case(op => 'open', ticket => $doc_v2 // 'x', keys => [ $doc_key ], realm => 'Passport.Net',
+                    audience => 'messenger.msn.com', now => 1795313600, line => $doc_key);
+my $i_doc_v2_late = case(op => 'open', ticket => $doc_v2 // 'x', keys => [ $doc_key ],
+                         realm => 'Passport.Net', audience => 'messenger.msn.com', now => 1795317156);
+my $i_doc_v2_aud = case(op => 'open', ticket => $doc_v2 // 'x', keys => [ $doc_key ],
+                        realm => 'Passport.Net', audience => 'storage.msn.com', now => 1795313600);
+# its sealed bytes relabelled as version 1: the associated data differs
+my $relabelled = do {
+    require MIME::Base64;
+    my $b = ($doc_v2 // 'x') =~ s/^t=//r =~ s/&.*//r;
+    $b =~ tr{-_}{+/};
+    my $raw = MIME::Base64::decode_base64($b . '=' x (-length($b) % 4));
+    substr($raw, 0, 1) = "\x01";
+    (MIME::Base64::encode_base64($raw, '') =~ tr{+/}{-_}r) =~ s/=+$//r;
+};
+my $i_doc_v2_v1 = case(op => 'open', ticket => $relabelled, keys => [ $doc_key ], realm => 'Passport.Net',
+                       audience => 'messenger.msn.com', now => 1795313600);
+my $i_v_shared = case(op => 'verify', ticket => $shared, audience => 'contacts.msn.com', url => $verify_url);
 my $r = run_cases();
 
 # ---- what the doc's open_ticket says --------------------------------------
@@ -241,6 +278,25 @@ ok t_cmp($r->[$i_rotated]{secret} // '', $secrets[1] // '?',
          'after a rotation, from the key line that opens the ticket');
 ok t_cmp(($r->[$i{'RST.srf messenger.msn.com token'}]{secret} // '') ne ($secrets[1] // '') ? 1 : 0, 1,
          'another ticket gives another secret');
+
+# ---- a shared ticket (version 2) through the doc's code ---------------------
+for my $a (sort keys %i_shared) {
+    my $got = $r->[$i_shared{$a}];
+    ok t_cmp(join(' ', map { $got->{$_} // '-' } qw(result puid signin)),
+             'ok 0123456789ABCDEF alice@example.com', "shared ticket: opens for $a, alice's");
+}
+ok t_cmp($r->[$i_shared_other]{result}, 'bad-audience', 'shared ticket: not for an address it does not list');
+ok t_cmp($r->[$i_shared{'messengerclear.live.com'}]{secret} // '', $ssecrets[1] // '?',
+         'shared ticket: the doc\'s MBI secret is the messengerclear BinarySecret');
+ok t_cmp(join(' ', map { $r->[$i_doc_v2]{$_} // '-' } qw(result puid signin expires)),
+         'ok 0000000000000003 sha@example.com 1795317156', 'the doc\'s version 2 example opens as it says');
+ok t_cmp($r->[$i_doc_v2]{secret} // '', 'YHt6YGpEpNjTAIW1Rsu/plGXBVL8Cvn3', 'with the secret it says');
+ok t_cmp($r->[$i_doc_v2_late]{result}, 'expired', 'and expires when it says');
+ok t_cmp($r->[$i_doc_v2_aud]{result}, 'bad-audience', 'not for storage.msn.com');
+ok t_cmp($r->[$i_doc_v2_v1]{result}, 'bad-signature', 'relabelled as version 1: bad-signature');
+ok t_cmp(($r->[$i_v_shared]{valid} ? 'valid ' : 'invalid ') . join(',', @{ $r->[$i_v_shared]{audiences} // [] }),
+         'valid messengerclear.live.com,messenger.msn.com,contacts.msn.com',
+         'verify(): the shared ticket is valid, its audiences listed');
 
 # ---- the doc's verify() client, against this server's endpoint --------------
 ok t_cmp($r->[$i_v]{valid} ? 'true' : JSON::PP->new->encode($r->[$i_v]), 'true',

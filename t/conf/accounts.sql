@@ -29,3 +29,15 @@ CREATE TABLE issued_tickets (ticket TEXT, puid TEXT, signin TEXT,
 CREATE TABLE refused_tickets (ticket TEXT CHECK (length(ticket) < 5),
                               puid TEXT, signin TEXT, audience TEXT,
                               expires INTEGER, mbi TEXT);
+
+-- PUIDs and CIDs as hex text, for PassportIdFormat hex (t/17-id-format.t):
+-- good ones in either case, and bad ones that must be refused, never
+-- truncated or padded.
+CREATE TABLE hex_ids (signin TEXT, puid TEXT, cid TEXT);
+INSERT INTO hex_ids (signin, puid, cid) VALUES
+ ('alice@example.com', '0123456789ABCDEF', 'a16570867728950e'),
+ ('sha@example.com', '00000000000000ff', NULL),
+ ('apr1@example.com', '0F8FAD5B7728950', NULL),
+ ('crypt@example.com', '0F8FAD5B7728950E', '1234'),
+ ('pbkdf2@example.com', '12345', NULL),
+ ('demo@example.com', '0123456789ABCDEF0', NULL);

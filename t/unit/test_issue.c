@@ -96,6 +96,39 @@ int main(void)
                          TEST_NOW, NULL, &t) == PP_TICKET_BAD_SIGNATURE,
        "sealed for the realm's own name");
 
+    /* ---- one shared ticket (version 2) --------------------------------- */
+    realm = test_realm(p);
+    {
+        static const char *const auds[] = {
+            "messengerclear.live.com", "contacts.msn.com" };
+        pp_grant_t sg;
+
+        ok(pp_issue_shared(p, realm, &acct, TEST_NOW, auds, 2, &sg, &err),
+           "a shared ticket issued");
+        is_str(sg.audience, "messengerclear.live.com contacts.msn.com",
+               "its audience: the list, space-separated");
+        for (i = 0; i < 2; i++)
+            ok(pp_ticket_open(p, realm->keyring, realm->name, sg.ticket,
+                              TEST_NOW, auds[i], &t) == PP_TICKET_OK
+               && t.version == 2 && t.issued == TEST_NOW
+               && t.expires == TEST_NOW + TEST_LIFETIME
+               && strcmp(t.signin, "alice@example.com") == 0,
+               "it opens for %s, issued now, the realm's lifetime", auds[i]);
+        is_int(sg.expires, TEST_NOW + TEST_LIFETIME, "the grant's expiry");
+        is_str(sg.compact, apr_pstrcat(p, "t=", sg.ticket,
+                                       "&p=0123456789ABCDEF", NULL),
+               "compact form");
+        is_str(sg.secret, secret_of(p, realm->keyring, 0, sg.ticket),
+               "its MBI secret, of the ticket as for version 1");
+        ok(!pp_issue_shared(p, realm, &acct, TEST_NOW, auds, 0, &sg, &err)
+           && err != NULL, "no audience: refused (%s)", err ? err : "");
+        realm->keyring = NULL;
+        err = NULL;
+        ok(!pp_issue_shared(p, realm, &acct, TEST_NOW, auds, 2, &sg, &err)
+           && err && strcmp(err, "PassportKeyFile is not set for this server")
+           == 0, "no keyring: refused");
+    }
+
     /* ---- errors -------------------------------------------------------- */
     realm->keyring = NULL;
     err = NULL;

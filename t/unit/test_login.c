@@ -305,6 +305,14 @@ int main(void)
     ok(d.action == PP_LOGIN_GRANT && d.account.puid == TEST_PUID,
        "an invalid PPAuth falls back to a valid PPSec");
 
+    /* ---- after the password check -------------------------------------- */
+    pp_login_password_refused(&d, 0);
+    ok(d.action == PP_LOGIN_CHALLENGE && !d.noretry && d.prompt,
+       "a refused password: failed, with prompt");
+    pp_login_password_refused(&d, 1);
+    ok(d.action == PP_LOGIN_CHALLENGE && d.noretry && !d.prompt,
+       "an outage: failed-noretry, no prompt");
+
     /* ---- pp_login_grant: the Token Response ---------------------------- */
     memset(&acct, 0, sizeof(acct));
     acct.puid = TEST_PUID;

@@ -565,6 +565,43 @@ int main(void)
                                                          "not a legacy"),
            "a contacts ticket, signed with its own secret: refused (%s)",
            o.no.why);
+        {
+            /* a shared (version 2) ticket: only if it lists the legacy
+             * address, in any spelling */
+            static const char *const compact_only[] = {
+                "messengerclear.live.com", "contacts.msn.com" };
+            static const char *const with_tb[] = {
+                "contacts.msn.com", "http://passport.net/tb" };
+            pp_ticket_t st = { 0 };
+            const char *sealed;
+
+            st.puid = APR_UINT64_C(0x0123456789ABCDEF);
+            st.signin = "alice@example.com";
+            st.version = PP_TICKET_VERSION_SHARED;
+            st.audiences = compact_only;
+            st.naudiences = 2;
+            st.issued = NOW - 10;
+            st.expires = NOW + 3600;
+            sealed = pp_ticket_seal(p, realm.keyring, "Passport.Net", &st,
+                                    &err);
+            pp_mbi_secret(&APR_ARRAY_IDX(realm.keyring->keys, 0, pp_key_t),
+                          sealed, sb);
+            r.cipher = pp_legacy_cipher(p, sealed);
+            renew(p, &realm, request(p, cap, &r), NOW, 0, &o);
+            ok(!o.ok && o.no.kind == PP_FAULT_AUTH
+               && strstr(o.no.why, "not a legacy token (it is for "
+                         "'messengerclear.live.com', ...)"),
+               "a shared ticket of compact tokens: refused (%s)", o.no.why);
+            st.audiences = with_tb;
+            sealed = pp_ticket_seal(p, realm.keyring, "Passport.Net", &st,
+                                    &err);
+            pp_mbi_secret(&APR_ARRAY_IDX(realm.keyring->keys, 0, pp_key_t),
+                          sealed, sb);
+            r.cipher = pp_legacy_cipher(p, sealed);
+            renew(p, &realm, request(p, cap, &r), NOW, 0, &o);
+            ok(o.ok, "one that lists http://passport.net/tb renews (%s)",
+               o.ok ? "ok" : o.no.why);
+        }
         r.cipher = "bm90IGEgdGlja2V0";
         renew(p, &realm, request(p, cap, &r), NOW, 0, &o);
         ok(!o.ok && o.no.kind == PP_FAULT_AUTH && o.rn.note.level

@@ -436,6 +436,16 @@ int main(void)
        "accepted");
     r->password = "alice-pw,1";
 
+    /* ---- after the password check -------------------------------------- */
+    pp_rst_password_refused(0, &no);
+    ok(no.kind == PP_FAULT_AUTH, "a refused password: the authentication "
+       "fault");
+    is_str(no.why, "wrong password or unknown account", "and why (logged)");
+    pp_rst_password_refused(1, &no);
+    ok(no.kind == PP_FAULT_SERVER, "an outage: the server fault");
+    is_str(no.why, "The account service is temporarily unavailable",
+           "and its faultstring");
+
     /* ---- pp_rst_issue -------------------------------------------------- */
     memset(&acct, 0, sizeof(acct));
     acct.puid = TEST_PUID;
@@ -525,6 +535,72 @@ int main(void)
     ok(tok.notes && APR_ARRAY_IDX(tok.notes, 0, pp_note_t).level
        == PP_NOTE_ERROR, "at error");
     realm = test_realm(p);
+
+    /* ---- PassportSharedTicket: one ticket for the compact tokens ------- */
+    realm->shared_ticket = 1;
+    realm->legacy_lifetime = 7 * TEST_LIFETIME;
+    want(r, "contacts.msn.com", "MBI");          /* asked twice */
+    want(r, "messengersecure.live.com", "MBI_KEY_OLD");
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no)
+       && pp_rst_issue(p, realm, &plan, &acct, TEST_NOW, &tok, &no),
+       "shared: issued");
+    is_int(tok.items->nelts, 6, "shared: six answer items");
+    is_int(tok.grants->nelts, 2, "shared: two tickets, the legacy token and "
+           "the shared one (recorded once each)");
+    {
+        const pp_grant_t *lg = &APR_ARRAY_IDX(tok.grants, 0, pp_grant_t);
+        const pp_grant_t *sg = &APR_ARRAY_IDX(tok.grants, 1, pp_grant_t);
+        static const char *const auds[] = {
+            "messengerclear.live.com", "messenger.msn.com",
+            "contacts.msn.com", "messengersecure.live.com" };
+
+        is_str(sg->audience, "messengerclear.live.com messenger.msn.com "
+               "contacts.msn.com messengersecure.live.com",
+               "the shared grant's audience: every address once, in order, "
+               "space-separated");
+        ok(pp_ticket_open(p, realm->keyring, realm->name, lg->ticket,
+                          TEST_NOW, PP_ADDRESS_LEGACY, &t) == PP_TICKET_OK
+           && t.version == 1 && t.expires == TEST_NOW + realm->legacy_lifetime,
+           "the legacy token stays its own version 1 ticket, its own "
+           "lifetime");
+        is_str(item_at(&tok, 0)->token, pp_legacy_cipher(p, lg->ticket),
+               "item 0: the legacy token");
+        for (i = 1; i < 6; i++)
+            ok(strcmp(item_at(&tok, i)->token, sg->compact) == 0,
+               "item %d: the one shared compact ticket", i);
+        for (i = 0; i < 4; i++)
+            ok(pp_ticket_open(p, realm->keyring, realm->name, sg->ticket,
+                              TEST_NOW, auds[i], &t) == PP_TICKET_OK
+               && t.version == 2 && t.naudiences == 4
+               && t.expires == tok.expires && t.issued == TEST_NOW,
+               "it opens for %s", auds[i]);
+        ok(pp_ticket_open(p, realm->keyring, realm->name, sg->ticket,
+                          TEST_NOW, PP_ADDRESS_LEGACY, &t)
+           == PP_TICKET_BAD_AUDIENCE
+           && pp_ticket_open(p, realm->keyring, realm->name, sg->ticket,
+                             TEST_NOW, "spaces.live.com", &t)
+           == PP_TICKET_BAD_AUDIENCE,
+           "and for no other (not the legacy token's, not one not asked)");
+        is_str(item_at(&tok, 1)->secret, secret_of(p, realm, sg->ticket),
+               "MBI_KEY_OLD (messengerclear): the shared ticket's secret");
+        is_str(item_at(&tok, 5)->secret, item_at(&tok, 1)->secret,
+               "the same for every MBI_KEY_OLD address");
+        is_str(sg->secret, item_at(&tok, 1)->secret,
+               "and what is recorded");
+        ok(item_at(&tok, 2)->secret == NULL && item_at(&tok, 3)->secret == NULL,
+           "no secret where none is wanted");
+        ok(item_at(&tok, 1)->expires == tok.expires
+           && item_at(&tok, 0)->expires == TEST_NOW + realm->legacy_lifetime,
+           "each token its expiry");
+    }
+    /* only the legacy token, or only unlisted addresses: no shared grant */
+    r->items->nelts = 1;
+    ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no)
+       && pp_rst_issue(p, realm, &plan, &acct, TEST_NOW, &tok, &no)
+       && tok.grants->nelts == 1 && item_at(&tok, 0)->legacy,
+       "shared, only the legacy token asked: one ticket");
+    r->items->nelts = 4;
+    realm->shared_ticket = 0;
 
     /* ---- the answers --------------------------------------------------- */
     ok(pp_rst_plan(p, realm, r, TEST_NOW, 0, &plan, &no)

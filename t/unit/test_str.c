@@ -148,5 +148,67 @@ int main(void)
            "jos\xc3\x89@example.com", "normalize: non-ASCII bytes untouched");
     ok(pp_signin_normalize(p, "Alice") == NULL, "normalize: invalid is NULL");
     ok(pp_signin_normalize(p, "a,b@c") == NULL, "normalize: a comma is NULL");
+
+    /* ---- PassportIdFormat: PUID and CID columns ------------------------ */
+    {
+        pp_id_format_t f = PP_ID_HEX;
+        apr_uint64_t u = 7;
+        const char *why = NULL;
+
+        ok(pp_id_format_parse("decimal", &f) && f == PP_ID_DECIMAL,
+           "format: decimal");
+        ok(pp_id_format_parse("HEX", &f) && f == PP_ID_HEX,
+           "format: hex, in any case");
+        ok(!pp_id_format_parse("hexadecimal", &f)
+           && !pp_id_format_parse("", &f) && !pp_id_format_parse(NULL, &f)
+           && !pp_id_format_parse("dec", &f), "format: nothing else");
+        is_str(pp_id_format_word(PP_ID_HEX), "hex", "format word: hex");
+        is_str(pp_id_format_word(PP_ID_DECIMAL), "decimal",
+               "format word: decimal");
+
+        /* Escargot's PUID and CID of uuid 0f8fad5b-d9cb-469f-a165-70867728950e
+         * (escargot.md, section 2) */
+        ok(pp_parse_id(p, "0F8FAD5B7728950E", PP_ID_HEX, &u, &why)
+           && u == APR_UINT64_C(0x0F8FAD5B7728950E), "hex: upper case");
+        ok(pp_parse_id(p, "a16570867728950e", PP_ID_HEX, &u, &why)
+           && u == APR_UINT64_C(0xa16570867728950e), "hex: lower case, top "
+           "bit set (a CID)");
+        ok(pp_parse_id(p, "a16570867728950E", PP_ID_HEX, &u, &why)
+           && u == APR_UINT64_C(0xa16570867728950e), "hex: mixed case");
+        ok(pp_parse_id(p, "0000000000000000", PP_ID_HEX, &u, &why) && u == 0
+           && pp_parse_id(p, "FFFFFFFFFFFFFFFF", PP_ID_HEX, &u, &why)
+           && u == APR_UINT64_MAX, "hex: 0 and 2^64 - 1");
+        u = 7;
+        ok(!pp_parse_id(p, "0F8FAD5B7728950", PP_ID_HEX, &u, &why) && u == 7,
+           "hex: 15 digits refused, *out untouched");
+        is_str(why, "is 15 characters, not 16 hex digits", "and why");
+        ok(!pp_parse_id(p, "0F8FAD5B7728950E0", PP_ID_HEX, &u, &why),
+           "hex: 17 digits refused, never truncated");
+        is_str(why, "is 17 characters, not 16 hex digits", "and why");
+        ok(!pp_parse_id(p, "0F8FAD5B-728950E", PP_ID_HEX, &u, &why),
+           "hex: a dash refused");
+        is_str(why, "has a character that is no hex digit at position 9",
+               "and where");
+        ok(!pp_parse_id(p, "0x8FAD5B7728950E", PP_ID_HEX, &u, &why)
+           && !pp_parse_id(p, " F8FAD5B7728950E", PP_ID_HEX, &u, &why)
+           && !pp_parse_id(p, "0F8FAD5B7728950g", PP_ID_HEX, &u, &why),
+           "hex: no 0x, no space, no g");
+        ok(!pp_parse_id(p, "1234", PP_ID_HEX, &u, &why),
+           "hex: a decimal number is not 16 hex digits");
+        ok(!pp_parse_id(p, NULL, PP_ID_HEX, &u, &why), "hex: NULL refused");
+        is_str(why, "is NULL", "and why");
+        ok(!pp_parse_id(p, "", PP_ID_HEX, &u, &why), "hex: empty refused");
+        ok(pp_parse_id(p, "81985529216486895", PP_ID_DECIMAL, &u, &why)
+           && u == APR_UINT64_C(0x0123456789ABCDEF), "decimal: as ever");
+        ok(pp_parse_id(p, "-1", PP_ID_DECIMAL, &u, &why)
+           && u == APR_UINT64_MAX, "decimal: two's complement, as ever");
+        ok(!pp_parse_id(p, "0F8FAD5B7728950E", PP_ID_DECIMAL, &u, &why),
+           "decimal: hex digits refused");
+        is_str(why, "is not a decimal 64-bit integer", "and why");
+        ok(!pp_parse_id(p, "18446744073709551616", PP_ID_DECIMAL, &u, &why),
+           "decimal: 2^64 refused, not wrapped");
+        ok(!pp_parse_id(p, NULL, PP_ID_DECIMAL, &u, &why),
+           "decimal: NULL refused");
+    }
     return tap_done();
 }

@@ -3,6 +3,9 @@
 #include "pp_keys.h"
 #include "pp_ticket.h"
 #include "pp_b64.h"
+#include "pp_mbi.h"
+
+#include <openssl/evp.h>
 
 #define KEY_A "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 #define KEY_B "Hx4dHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA="
@@ -48,6 +51,59 @@ static const char *flip(apr_pool_t *p, const char *t, size_t at)
 
     c[at] = c[at] == 'A' ? 'B' : 'A';
     return c;
+}
+
+
+/* A ticket sealed by hand, from the format docs/tickets.md writes down
+ * (not through pp_ticket_seal): version byte, a fixed nonce, AES-256-GCM
+ * under seal_key with the associated data label || realm. */
+static const char *craft(apr_pool_t *p, const pp_key_t *key, int version,
+                         const char *label, const char *realm,
+                         const unsigned char *plain, int n)
+{
+    unsigned char *buf = apr_pcalloc(p, (apr_size_t)n + 29);
+    const char *aad = apr_pstrcat(p, label, realm, NULL);
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int len = 0, ok_ = 0;
+
+    buf[0] = (unsigned char)version;
+    memset(buf + 1, 0x5a, 12);
+    if (ctx && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key->seal,
+                                  buf + 1) == 1
+        && EVP_EncryptUpdate(ctx, NULL, &len, (const unsigned char *)aad,
+                             (int)strlen(aad)) == 1
+        && EVP_EncryptUpdate(ctx, buf + 13, &len, plain, n) == 1
+        && EVP_EncryptFinal_ex(ctx, buf + 13 + len, &len) == 1
+        && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16,
+                               buf + 13 + n) == 1)
+        ok_ = 1;
+    EVP_CIPHER_CTX_free(ctx);
+    return ok_ ? pp_b64url_encode(p, buf, (apr_size_t)n + 29) : "";
+}
+
+/* A plaintext: puid 3, issued 1700000000, expires 1700086400, the sign-in
+ * "a@b.c", then the rest as given (count and audiences). */
+static int plain_of(unsigned char *b, const unsigned char *rest, int n)
+{
+    static const unsigned char head[] = {
+        0, 0, 0, 0, 0, 0, 0, 3, 0x65, 0x53, 0xf1, 0x00, 0x65, 0x55, 0x42,
+        0x80, 5, 'a', '@', 'b', '.', 'c' };
+
+    memcpy(b, head, sizeof(head));
+    memcpy(b + sizeof(head), rest, (size_t)n);
+    return (int)sizeof(head) + n;
+}
+
+/* The same sealed bytes with another first (version) byte. */
+static const char *with_version(apr_pool_t *p, const char *ticket, int v)
+{
+    apr_size_t n = 0;
+    unsigned char *b = pp_b64url_decode(p, ticket, &n);
+
+    if (b == NULL || n == 0)
+        return "";
+    b[0] = (unsigned char)v;
+    return pp_b64url_encode(p, b, n);
 }
 
 int main(void)
@@ -166,6 +222,179 @@ int main(void)
         ok(pp_ticket_open(p, doc, "Passport.Net", ex, 1795317156,
                           "messenger.msn.com", &o) == PP_TICKET_EXPIRED,
            "and expires when it says");
+        ex = pp_ticket_from_compact(p, "t=ApWlZb_OlQBD1I4fer56tHHm53hnxIgP0"
+            "QIFgp1S3ufVla970xC8YofEiH3PWYJ-pn4wou1He25WMzSoQv2fI_q4F4eMy2vVP"
+            "ZnDM3buedeDMKXbWxhkCPNwo6hBbG0ieEfMI_-YBh6jn3JCJ1jszgxDi0UM0ZRCa"
+            "w&p=0000000000000003");
+        ok(pp_ticket_open(p, doc, "Passport.Net", ex, 1795313600,
+                          "contacts.msn.com", &o) == PP_TICKET_OK
+           && o.version == 2 && o.puid == 3 && o.naudiences == 3
+           && strcmp(o.audiences[0], "messengerclear.live.com") == 0
+           && strcmp(o.audiences[1], "messenger.msn.com") == 0
+           && strcmp(o.audiences[2], "contacts.msn.com") == 0
+           && strcmp(o.signin, "sha@example.com") == 0
+           && o.issued == 1795313556 && o.expires == 1795317156,
+           "docs/tickets.md shared (version 2) example opens");
+        ok(pp_ticket_open(p, doc, "Passport.Net", ex, 1795313600,
+                          "storage.msn.com", &o) == PP_TICKET_BAD_AUDIENCE,
+           "and not for storage.msn.com");
+        {
+            unsigned char ms[PP_MBI_SECRET_LEN];
+
+            ok(pp_mbi_secret(&APR_ARRAY_IDX(doc->keys, 0, pp_key_t), ex, ms)
+               && strcmp(pp_b64_encode(p, ms, sizeof(ms)),
+                         "YHt6YGpEpNjTAIW1Rsu/plGXBVL8Cvn3") == 0,
+               "its MBI secret is the one the doc gives");
+        }
+    }
+
+    /* ---- version 2: one ticket, several audiences ---------------------- */
+    {
+        static const char *const three[] = {
+            "messengerclear.live.com", "contacts.msn.com", "storage.msn.com" };
+        const char *many[PP_MAX_AUDIENCES + 1], *v1 = sealed, *err2 = NULL;
+        char long_aud[PP_MAX_AUDIENCE + 1];
+        pp_ticket_t sh = t;
+        unsigned char plain[64];
+        const pp_key_t *ka = &APR_ARRAY_IDX(a->keys, 0, pp_key_t);
+        int n, k;
+
+        sh.version = PP_TICKET_VERSION_SHARED;
+        sh.audiences = three;
+        sh.naudiences = 3;
+        sealed = pp_ticket_seal(p, a, "Passport.Net", &sh, &err);
+        ok(sealed != NULL && sealed[0] == 'A', "version 2 sealed (%s)",
+           sealed ? "" : err);
+        {
+            apr_size_t len = 0;
+            unsigned char *raw = pp_ticket_seal(p, a, "Passport.Net", &sh, &err)
+                ? pp_b64url_decode(p, sealed, &len) : NULL;
+
+            ok(raw != NULL && raw[0] == 0x02, "its first byte is 0x02");
+        }
+        for (k = 0; k < 3; k++) {
+            ok(pp_ticket_open(p, a, "Passport.Net", sealed, 1700000001,
+                              three[k], &o) == PP_TICKET_OK
+               && strcmp(o.audience, three[k]) == 0,
+               "opens for its audience %s, and says it is that one",
+               three[k]);
+        }
+        ok(o.version == 2 && o.naudiences == 3
+           && strcmp(o.audiences[0], three[0]) == 0
+           && strcmp(o.audiences[2], three[2]) == 0 && o.puid == t.puid
+           && strcmp(o.signin, t.signin) == 0 && o.issued == t.issued
+           && o.expires == t.expires, "every field and audience round trip");
+        ok(pp_ticket_open(p, a, "Passport.Net", sealed, 1700000001,
+                          "messenger.msn.com", &o) == PP_TICKET_BAD_AUDIENCE,
+           "an audience it does not list: bad-audience");
+        ok(pp_ticket_open(p, a, "Passport.Net", sealed, 1700000001,
+                          "Contacts.msn.com", &o) == PP_TICKET_BAD_AUDIENCE,
+           "audiences compare exactly, as in version 1");
+        ok(pp_ticket_open(p, a, "Passport.Net", sealed, 1700000001, NULL, &o)
+           == PP_TICKET_OK && strcmp(o.audience, three[0]) == 0,
+           "no audience asked: the first");
+        ok(pp_ticket_has_audience(&o, "CONTACTS.msn.com", 1)
+           && !pp_ticket_has_audience(&o, "CONTACTS.msn.com", 0)
+           && !pp_ticket_has_audience(&o, NULL, 1),
+           "pp_ticket_has_audience, with and without case");
+        ok(pp_ticket_open(p, a, "Passport.Net", sealed, 1700086400,
+                          three[1], &o) == PP_TICKET_EXPIRED,
+           "expires like version 1");
+        ok(pp_ticket_open(p, a, "Other.Realm", sealed, 1700000001, NULL, &o)
+           == PP_TICKET_BAD_SIGNATURE, "another realm: bad-signature");
+        ok(pp_ticket_open(p, a, "Passport.Net", flip(p, sealed, 30),
+                          1700000001, NULL, &o) == PP_TICKET_BAD_SIGNATURE,
+           "tampered: bad-signature");
+
+        /* the version byte is authenticated (AAD "PP1"/"PP2") */
+        ok(pp_ticket_open(p, a, "Passport.Net", with_version(p, sealed, 1),
+                          1700000001, NULL, &o) == PP_TICKET_BAD_SIGNATURE,
+           "version 2 relabelled as 1 does not open");
+        ok(pp_ticket_open(p, a, "Passport.Net", with_version(p, v1, 2),
+                          1700000001, NULL, &o) == PP_TICKET_BAD_SIGNATURE,
+           "version 1 relabelled as 2 does not open");
+        ok(pp_ticket_open(p, a, "Passport.Net", with_version(p, sealed, 3),
+                          1700000001, NULL, &o) == PP_TICKET_MALFORMED,
+           "version 3: malformed");
+        ok(pp_ticket_open(p, a, "Passport.Net", v1, 1700000001, NULL, &o)
+           == PP_TICKET_OK && o.version == 1 && o.naudiences == 1
+           && strcmp(o.audiences[0], "messenger.msn.com") == 0,
+           "a version 1 ticket opens with its one audience listed");
+
+        /* the format as documented, sealed by hand */
+        n = plain_of(plain, (const unsigned char *)"\2\3a.b\1c", 7);
+        ok(pp_ticket_open(p, a, "Passport.Net",
+                          craft(p, ka, 2, "PP2", "Passport.Net", plain, n),
+                          1700000001, "c", &o) == PP_TICKET_OK
+           && o.puid == 3 && strcmp(o.signin, "a@b.c") == 0
+           && o.naudiences == 2 && strcmp(o.audiences[0], "a.b") == 0
+           && o.expires == 1700086400,
+           "a hand-sealed version 2 ticket (docs/tickets.md) opens");
+        ok(pp_ticket_open(p, a, "Passport.Net",
+                          craft(p, ka, 2, "PP1", "Passport.Net", plain, n),
+                          1700000001, NULL, &o) == PP_TICKET_BAD_SIGNATURE,
+           "sealed with version 1's AAD: does not open");
+        n = plain_of(plain, (const unsigned char *)"\0", 1);
+        ok(pp_ticket_open(p, a, "Passport.Net",
+                          craft(p, ka, 2, "PP2", "Passport.Net", plain, n),
+                          1700000001, NULL, &o) == PP_TICKET_MALFORMED,
+           "a count of 0: malformed");
+        n = plain_of(plain, (const unsigned char *)"\1\1cX", 4);
+        ok(pp_ticket_open(p, a, "Passport.Net",
+                          craft(p, ka, 2, "PP2", "Passport.Net", plain, n),
+                          1700000001, NULL, &o) == PP_TICKET_MALFORMED,
+           "a byte after the last audience: malformed");
+        n = plain_of(plain, (const unsigned char *)"\2\1c", 3);
+        ok(pp_ticket_open(p, a, "Passport.Net",
+                          craft(p, ka, 2, "PP2", "Passport.Net", plain, n),
+                          1700000001, NULL, &o) == PP_TICKET_MALFORMED,
+           "fewer audiences than the count: malformed");
+        n = plain_of(plain, (const unsigned char *)"\41\1c", 3);
+        ok(pp_ticket_open(p, a, "Passport.Net",
+                          craft(p, ka, 2, "PP2", "Passport.Net", plain, n),
+                          1700000001, NULL, &o) == PP_TICKET_MALFORMED,
+           "a count over 32: malformed");
+
+        /* limits at sealing */
+        sh.naudiences = 0;
+        ok(pp_ticket_seal(p, a, "Passport.Net", &sh, &err2) == NULL,
+           "no audience: refused (%s)", err2 ? err2 : "");
+        for (k = 0; k <= PP_MAX_AUDIENCES; k++)
+            many[k] = apr_psprintf(p, "service%02d.example.com", k);
+        sh.audiences = many;
+        sh.naudiences = PP_MAX_AUDIENCES;
+        sealed = pp_ticket_seal(p, a, "Passport.Net", &sh, &err2);
+        ok(sealed != NULL && strlen(sealed) <= PP_TICKET_MAX_CHARS
+           && pp_ticket_open(p, a, "Passport.Net", sealed, 1700000001,
+                             many[31], &o) == PP_TICKET_OK,
+           "32 audiences: sealed, %d characters, and opens",
+           sealed ? (int)strlen(sealed) : -1);
+        sh.naudiences = PP_MAX_AUDIENCES + 1;
+        ok(pp_ticket_seal(p, a, "Passport.Net", &sh, &err2) == NULL,
+           "33 audiences: refused (%s)", err2 ? err2 : "");
+        memset(long_aud, 'x', PP_MAX_AUDIENCE);
+        long_aud[PP_MAX_AUDIENCE] = '\0';
+        for (k = 0; k < 8; k++)
+            many[k] = long_aud;
+        sh.naudiences = 8;
+        err2 = NULL;
+        ok(pp_ticket_seal(p, a, "Passport.Net", &sh, &err2) == NULL
+           && err2 && strstr(err2, "longer than 2048 characters"),
+           "8 audiences of 255 bytes: refused, too long (%s)",
+           err2 ? err2 : "");
+        many[0] = "";
+        sh.naudiences = 1;
+        ok(pp_ticket_seal(p, a, "Passport.Net", &sh, &err2) == NULL,
+           "an empty audience: refused");
+        {
+            char *big = apr_palloc(p, PP_TICKET_MAX_CHARS + 2);
+
+            memset(big, 'A', PP_TICKET_MAX_CHARS + 1);
+            big[PP_TICKET_MAX_CHARS + 1] = '\0';
+            ok(pp_ticket_open(p, a, "Passport.Net", big, 1, NULL, &o)
+               == PP_TICKET_MALFORMED, "a text over 2048 characters: "
+               "malformed");
+        }
     }
 
     t.signin = "";

@@ -122,6 +122,47 @@ int main(void)
            "and \"mbi\":\"ok\" last (%s)", a.json);
         all[n++] = a.json;
 
+        /* a shared (version 2) ticket: valid for each of its audiences,
+         * the answer naming the one asked for and listing them all; its
+         * MBI secret is the shared ticket's */
+        {
+            static const char *const auds[] = {
+                "messengerclear.live.com", "contacts.msn.com" };
+            pp_ticket_t st = t;
+            const char *shared, *sblob;
+            unsigned char ss[PP_MBI_SECRET_LEN];
+
+            st.version = PP_TICKET_VERSION_SHARED;
+            st.audiences = auds;
+            st.naudiences = 2;
+            shared = pp_ticket_seal(p, old, "Passport.Net", &st, &err);
+            pp_verify_answer(p, &realm, shared, "contacts.msn.com", NULL,
+                             NULL, 2000, &a);
+            is_int(a.status, 200, "shared ticket, a listed audience: 200");
+            is_str(a.json, "{\"valid\":true,\"puid\":\"000000000000002A\","
+                   "\"signin\":\"alice@example.com\",\"audience\":"
+                   "\"contacts.msn.com\",\"audiences\":["
+                   "\"messengerclear.live.com\",\"contacts.msn.com\"],"
+                   "\"realm\":\"Passport.Net\",\"issued\":1000,"
+                   "\"expires\":5000}", "the audience asked, then all of them");
+            all[n++] = a.json;
+            pp_verify_answer(p, &realm, shared, "messenger.msn.com", NULL,
+                             NULL, 2000, &a);
+            is_str(a.json, "{\"valid\":false,\"reason\":\"bad-audience\"}",
+                   "an audience it does not list: bad-audience");
+            pp_mbi_secret(&APR_ARRAY_IDX(old->keys, 0, pp_key_t), shared, ss);
+            sblob = pp_mbi_blob(p, ss, sizeof(ss), nonce, NULL, 0);
+            pp_verify_answer(p, &realm, apr_pstrcat(p, "t=", shared, "&p=2A",
+                             NULL), "messengerclear.live.com", nonce, sblob,
+                             2000, &a);
+            ok(a.status == 200 && strstr(a.json, "\"mbi\":\"ok\"") != NULL,
+               "the MBI answer checks against the shared ticket's secret");
+            pp_verify_answer(p, &realm, shared, "messengerclear.live.com",
+                             nonce, blob, 2000, &a);
+            is_str(a.json, "{\"valid\":false,\"reason\":\"bad-mbi\"}",
+                   "and not against another ticket's");
+        }
+
 #define REFUSED(tk, aud, nc, mb, now, reason, name) do { \
             pp_verify_answer(p, &realm, tk, aud, nc, mb, now, &a); \
             is_int(a.status, 403, name ": 403"); \
@@ -207,7 +248,7 @@ int main(void)
         for (i = 0; i < n; i++)
             if (strstr(all[i], sealed) || strstr(all[i], exp_tk))
                 echoed = 1;
-        ok(!echoed && n == 15, "no answer echoes the ticket (%d answers)", n);
+        ok(!echoed && n == 16, "no answer echoes the ticket (%d answers)", n);
     }
     return tap_done();
 }

@@ -1,5 +1,5 @@
 /*
- * admin.c - passport-admin, the operator's command-line tool. Built from
+ * passport_admin.c - passport-admin, the operator's command-line tool. Built from
  * the same core library as the module; reaches the account database
  * through APR DBD with mod_dbd's driver names (sqlite3, pgsql, mysql).
  */
@@ -33,9 +33,13 @@ typedef struct {
     const char *hash_format;
     const char *puid;
     int rotate;
+    int stage;
+    int promote;
     const char *key_file;
     const char *realm;
-    const char *audience;
+    const char *audience;         /* the first --audience */
+    apr_array_header_t *audiences; /* every --audience (issue) */
+    int shared;                   /* --shared: issue a version 2 ticket */
     const char *nonce;
     const char *mbi;
     const char *secret;
@@ -87,9 +91,14 @@ static void usage(FILE *f)
 "  passwd SIGNIN [--hash F] set an account's password (same input)\n"
 "  remove SIGNIN            remove an account\n"
 "  list                     list sign-in names and PUIDs\n"
-"  keygen FILE [--rotate]   write a new key file (mode 0600); with\n"
+"  keygen FILE [--rotate | --stage | --promote]\n"
+"                           write a new key file (mode 0600); with\n"
 "                           --rotate, put a new first key before the\n"
-"                           existing ones\n"
+"                           existing ones; with --stage, add a new key\n"
+"                           at the end (it verifies, seals nothing);\n"
+"                           with --promote, make that staged key the\n"
+"                           first (it seals from then on): a rotation\n"
+"                           across several servers loses no ticket\n"
 "  ticket verify TICKET --key-file F [--realm R] [--audience A]\n"
 "         [--nonce N --mbi BLOB]\n"
 "                           verify a ticket (or t=...&p=...) offline, as a\n"
@@ -102,10 +111,11 @@ static void usage(FILE *f)
 "  ca-create CERT KEY [--cn NAME] [--days N]\n"
 "                           a new CA for p2pslc certificates (RSA 2048,\n"
 "                           PEM; the key file gets mode 0600)\n"
-"  issue --key-file F --signin NAME --puid N --audience A [--realm R]\n"
-"        [--issued UNIXTIME] [--lifetime SECONDS]\n"
+"  issue --key-file F --signin NAME --puid N --audience A [--audience B ...]\n"
+"        [--shared] [--realm R] [--issued UNIXTIME] [--lifetime SECONDS]\n"
 "                           seal a ticket offline (testing a messenger\n"
-"                           server); prints t=...&p=...\n");
+"                           server); prints t=...&p=... Several --audience,\n"
+"                           or --shared, make a shared (version 2) ticket\n");
 }
 
 static int fail(const char *fmt, const char *a)
@@ -136,6 +146,18 @@ static const char *schema_of(const char *driver)
     return NULL;
 }
 
+/* Close the handle with the pool; main destroys that pool itself,
+ * while the driver's DSO is still loaded. */
+static apr_status_t db_close(void *data)
+{
+    admin_t *a = data;
+
+    if (a->handle != NULL)
+        apr_dbd_close(a->driver, a->handle);
+    a->handle = NULL;
+    return APR_SUCCESS;
+}
+
 static int db_open(admin_t *a)
 {
     const char *err = NULL;
@@ -151,6 +173,7 @@ static int db_open(admin_t *a)
     rv = apr_dbd_open_ex(a->driver, a->pool, a->params, &a->handle, &err);
     if (rv != APR_SUCCESS)
         return fail("cannot open the database: %s", err ? err : "unknown");
+    apr_pool_cleanup_register(a->pool, a, db_close, apr_pool_cleanup_null);
     return 0;
 }
 
@@ -368,50 +391,178 @@ static char *read_key_file(admin_t *a, const char *path, apr_size_t *len,
     return buf;
 }
 
-/* A new key file, or with --rotate a new first key before the old
- * ones. Written beside the file and renamed into place: on any error
- * the old file is untouched (pp_key_file_write). Every copy of a key is
- * wiped before returning. */
+/* The comment line keygen --stage writes before the key it adds, which
+ * keygen --promote looks for. The module skips comment lines. */
+#define STAGED_MARK "# staged by passport-admin keygen --stage: it verifies " \
+    "tickets and seals none until keygen --promote"
+
+/* Where a line of text starts and how long it is, its newline
+ * included. */
+typedef struct {
+    const char *at;
+    apr_size_t len;
+} span_t;
+
+/* Is this line (not NUL-ended) a key line, the STAGED_MARK, or neither
+ * (blank or another comment)? As pp_keyring_parse reads lines. */
+enum { LINE_OTHER, LINE_KEY, LINE_MARK };
+static int line_kind(const span_t *l)
+{
+    const char *c = l->at, *end = l->at + l->len;
+
+    while (c < end && apr_isspace(*c))
+        c++;
+    if (c == end)
+        return LINE_OTHER;
+    if (*c != '#')
+        return LINE_KEY;
+    return (apr_size_t)(end - c) >= strlen(STAGED_MARK)
+           && strncmp(c, STAGED_MARK, strlen(STAGED_MARK)) == 0
+           ? LINE_MARK : LINE_OTHER;
+}
+
+/* The lines of text, each with its newline (the last one may have
+ * none). */
+static apr_array_header_t *lines_of(apr_pool_t *p, const char *text)
+{
+    apr_array_header_t *lines = apr_array_make(p, 16, sizeof(span_t));
+
+    while (*text) {
+        const char *nl = strchr(text, '\n');
+        span_t *l = apr_array_push(lines);
+
+        l->at = text;
+        l->len = nl ? (apr_size_t)(nl - text) + 1 : strlen(text);
+        text += l->len;
+    }
+    return lines;
+}
+
+/* --promote: old with its staged key moved to the first line and the
+ * STAGED_MARK dropped; NULL (and *err) when there is no staged key. */
+static char *promoted(admin_t *a, const char *path, const char *old,
+                      const char **err)
+{
+    apr_array_header_t *lines = lines_of(a->pool, old);
+    span_t *l = (span_t *)lines->elts;
+    int i, mark = -1, key = -1;
+    apr_size_t len = 0, n;
+    char *out;
+
+    for (i = 0; i < lines->nelts && key < 0; i++) {
+        int kind = line_kind(&l[i]);
+
+        if (kind == LINE_MARK && mark < 0)
+            mark = i;
+        else if (kind == LINE_KEY && mark >= 0)
+            key = i;
+    }
+    if (key < 0) {
+        *err = apr_psprintf(a->pool, "'%s' has no staged key: add one with "
+                            "keygen --stage first", path);
+        return NULL;
+    }
+    for (i = 0; i < lines->nelts; i++)
+        len += l[i].len;
+    out = apr_palloc(a->pool, len + 2);
+    memcpy(out, l[key].at, l[key].len);
+    n = l[key].len;
+    if (out[n - 1] != '\n')
+        out[n++] = '\n';
+    for (i = 0; i < lines->nelts; i++) {
+        if (i == mark || i == key)
+            continue;
+        memcpy(out + n, l[i].at, l[i].len);
+        n += l[i].len;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* A new key file; with --rotate a new first key before the old ones;
+ * with --stage a new last key (after STAGED_MARK), which verifies on
+ * every server that loads the file but seals nothing; with --promote
+ * that staged key moved first. Written beside the file and renamed into
+ * place: on any error the old file is untouched (pp_key_file_write).
+ * Every copy of a key is wiped before returning. */
 static int cmd_keygen(admin_t *a, const char *path)
 {
-    const char *err = NULL, *line = pp_keyring_new_line(a->pool, &err);
-    char *old = NULL, *data;
+    const char *err = NULL, *line = NULL, *done;
+    char *old = NULL, *data = NULL;
     apr_size_t old_len = 0, len;
-    int ok;
+    int edit = a->rotate || a->stage || a->promote, ok;
 
-    if (line == NULL)
+    if (a->rotate + a->stage + a->promote > 1)
+        return fail("%s", "keygen takes one of --rotate, --stage and "
+                    "--promote");
+    if (!a->promote && (line = pp_keyring_new_line(a->pool, &err)) == NULL)
         return fail("%s", err);
-    if (a->rotate) {
+    if (edit) {
         pp_keyring_t *ring;
 
         if ((old = read_key_file(a, path, &old_len, &err)) == NULL)
             return fail("%s", err);
-        /* only a file the module would load is rotated */
+        /* only a file the module would load is changed */
         ring = pp_keyring_parse(a->pool, old, &err);
-        if (ring == NULL) {
-            OPENSSL_cleanse(old, old_len);
-            return fail("%s", apr_psprintf(a->pool, "'%s': %s", path, err));
+        if (ring == NULL)
+            err = apr_psprintf(a->pool, "'%s': %s", path, err);
+        else {
+            pp_keyring_wipe(ring);
+            if (line != NULL && old_len + strlen(line)
+                                + strlen(STAGED_MARK) + 2 > PP_KEY_FILE_MAX)
+                err = apr_psprintf(a->pool, "'%s' would grow over 64 KiB, "
+                                   "more than the module loads: remove "
+                                   "old keys first", path);
         }
-        pp_keyring_wipe(ring);
-        if (old_len + strlen(line) > PP_KEY_FILE_MAX) {
+        if (err == NULL && a->stage) {
+            apr_array_header_t *lines = lines_of(a->pool, old);
+            int i;
+
+            for (i = 0; i < lines->nelts; i++)
+                if (line_kind(&((span_t *)lines->elts)[i]) == LINE_MARK)
+                    err = apr_psprintf(a->pool, "'%s' has a staged key "
+                                       "already: keygen --promote it first",
+                                       path);
+        }
+        if (err != NULL) {
             OPENSSL_cleanse(old, old_len);
-            return fail("'%s' would grow over 64 KiB, more than the module "
-                        "loads: remove old keys first", path);
+            if (line != NULL)
+                OPENSSL_cleanse((char *)line, strlen(line));
+            return fail("%s", err);
         }
     }
-    else if (access(path, F_OK) == 0)
+    else if (access(path, F_OK) == 0) {
+        OPENSSL_cleanse((char *)line, strlen(line));
         return fail("'%s' exists; use --rotate to add a new first key",
                     path);
-    data = apr_pstrcat(a->pool, line, old ? old : "", NULL);
+    }
+    if (a->promote) {
+        if ((data = promoted(a, path, old, &err)) == NULL) {
+            OPENSSL_cleanse(old, old_len);
+            return fail("%s", err);
+        }
+        done = "the staged key is the first key now: it seals";
+    }
+    else if (a->stage) {
+        data = apr_pstrcat(a->pool, old, old_len > 0 && old[old_len - 1] != '\n'
+                           ? "\n" : "", STAGED_MARK "\n", line, NULL);
+        done = "new key staged at the end: it verifies and seals nothing "
+               "until keygen --promote";
+    }
+    else {
+        data = apr_pstrcat(a->pool, line, old ? old : "", NULL);
+        done = a->rotate ? "new first key added" : "written";
+    }
     len = strlen(data);
-    ok = pp_key_file_write(a->pool, path, data, len, 0600, a->rotate, &err);
+    ok = pp_key_file_write(a->pool, path, data, len, 0600, edit, &err);
     OPENSSL_cleanse(data, len);
-    OPENSSL_cleanse((char *)line, strlen(line));
+    if (line != NULL)
+        OPENSSL_cleanse((char *)line, strlen(line));
     if (old != NULL)
         OPENSSL_cleanse(old, old_len);
     if (!ok)
         return fail("%s", err);
-    printf("%s: %s\n", path, a->rotate ? "new first key added" : "written");
+    printf("%s: %s\n", path, done);
     return 0;
 }
 
@@ -431,10 +582,17 @@ static int cmd_ticket(admin_t *a, const char *arg)
               &v);
     printf("status=%s\n", pp_ticket_status_word(v.status));
     if (v.sealed) {
-        printf("puid=%s\nsignin=%s\naudience=%s\nissued=%" APR_INT64_T_FMT
-               "\nexpires=%" APR_INT64_T_FMT "\n",
-               pp_hex16(a->pool, v.ticket.puid), v.ticket.signin,
-               v.ticket.audience, v.ticket.issued, v.ticket.expires);
+        int i;
+
+        printf("version=%d\npuid=%s\nsignin=%s\naudience=%s\n",
+               v.ticket.version, pp_hex16(a->pool, v.ticket.puid),
+               v.ticket.signin, v.ticket.audience);
+        /* a shared ticket: every audience, one a line */
+        for (i = 0; v.ticket.version == PP_TICKET_VERSION_SHARED
+                    && i < v.ticket.naudiences; i++)
+            printf("audiences=%s\n", v.ticket.audiences[i]);
+        printf("issued=%" APR_INT64_T_FMT "\nexpires=%" APR_INT64_T_FMT "\n",
+               v.ticket.issued, v.ticket.expires);
         if (v.mbi_secret_ok)
             printf("mbi-secret=%s\n", pp_b64_encode(a->pool, v.mbi_secret,
                                                     sizeof(v.mbi_secret)));
@@ -487,6 +645,11 @@ static int cmd_issue(admin_t *a)
     if (!pp_parse_u64(a->puid, &t.puid))
         return fail("--puid '%s' is not a 64-bit integer", a->puid);
     t.audience = a->audience;
+    if (a->shared || a->audiences->nelts > 1) {
+        t.version = PP_TICKET_VERSION_SHARED;
+        t.audiences = (const char *const *)a->audiences->elts;
+        t.naudiences = a->audiences->nelts;
+    }
     t.issued = apr_time_sec(apr_time_now());
     if (a->issued && !pp_parse_uint(a->issued, APR_INT64_C(4294967295),
                                     &t.issued))
@@ -558,6 +721,7 @@ int main(int argc, const char *const *argv)
     apr_pool_create(&a.pool, NULL);
     apr_dbd_init(a.pool);
     a.driver_name = "sqlite3";
+    a.audiences = apr_array_make(a.pool, 4, sizeof(const char *));
     for (i = 1; i < argc; i++) {
         const char *o = argv[i];
         const char **slot = NULL;
@@ -568,7 +732,17 @@ int main(int argc, const char *const *argv)
         else if (!strcmp(o, "--puid")) slot = &a.puid;
         else if (!strcmp(o, "--key-file")) slot = &a.key_file;
         else if (!strcmp(o, "--realm")) slot = &a.realm;
-        else if (!strcmp(o, "--audience")) slot = &a.audience;
+        else if (!strcmp(o, "--audience")) {
+            if (++i >= argc) {
+                fprintf(stderr, "passport-admin: %s needs a value\n", o);
+                return 2;
+            }
+            if (a.audience == NULL)
+                a.audience = argv[i];
+            APR_ARRAY_PUSH(a.audiences, const char *) = argv[i];
+            continue;
+        }
+        else if (!strcmp(o, "--shared")) { a.shared = 1; continue; }
         else if (!strcmp(o, "--nonce")) slot = &a.nonce;
         else if (!strcmp(o, "--mbi")) slot = &a.mbi;
         else if (!strcmp(o, "--secret")) slot = &a.secret;
@@ -579,6 +753,8 @@ int main(int argc, const char *const *argv)
         else if (!strcmp(o, "--cn")) slot = &a.cn;
         else if (!strcmp(o, "--days")) slot = &a.days;
         else if (!strcmp(o, "--rotate")) { a.rotate = 1; continue; }
+        else if (!strcmp(o, "--stage")) { a.stage = 1; continue; }
+        else if (!strcmp(o, "--promote")) { a.promote = 1; continue; }
         else if (!strcmp(o, "--print")) { print = 1; continue; }
         else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
             usage(stdout);
@@ -636,5 +812,9 @@ int main(int argc, const char *const *argv)
         usage(stderr);
         return 2;
     }
+    /* Now, not at apr_terminate: the DBD driver's DSO lives in a pool
+     * made after this one, so it is unloaded first there and the
+     * handle's cleanup (db_close) would call into unmapped code. */
+    apr_pool_destroy(a.pool);
     return rc;
 }
