@@ -368,7 +368,7 @@ void pp_store_status(request_rec *r, int short_report)
     }
 }
 
-/* ---- the throttle -------------------------------------------------------- */
+/* ---- the throttle ------------------------------------------------------- */
 
 static int guarded(const pp_srv_cfg_t *c)
 {
@@ -495,7 +495,7 @@ void pp_throttle_succeeded(request_rec *r, const pp_srv_cfg_t *c,
         del(r, c->store, t->pair);
 }
 
-/* ---- the credential cache ------------------------------------------------ */
+/* ---- the credential cache ----------------------------------------------- */
 
 int pp_credcache_hit(request_rec *r, const pp_srv_cfg_t *c,
                      const char *stored, const char *password)

@@ -428,7 +428,8 @@ static const char *set_throttle(cmd_parms *cmd, void *dc, const char *n,
                          "10 300: ten failed sign-ins within 300 seconds)");
     else if (!pp_parse_uint(n, PP_MAX_THROTTLE_FAILURES, &f) || f < 1)
         return bad_value(cmd, n, apr_psprintf(cmd->pool, "is not a number "
-                         "of failures from 1 to %d", PP_MAX_THROTTLE_FAILURES));
+                         "of failures from 1 to %d",
+                         PP_MAX_THROTTLE_FAILURES));
     else if (!pp_parse_uint(secs, PP_MAX_THROTTLE_SECONDS, &t) || t < 1)
         return bad_value(cmd, secs, apr_psprintf(cmd->pool, "is not a "
                          "number of seconds from 1 to %d",
