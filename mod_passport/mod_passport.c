@@ -8,6 +8,9 @@
  *                     thin file per endpoint that moves bytes
  */
 #include "mod_passport_config.h"
+#include "mod_passport_auth.h"
+#include "mod_passport_cache.h"
+#include "mod_passport_status.h"
 #include "mod_passport_handlers.h"
 #include "mod_passport_http.h"
 #include "mod_passport_sni.h"
@@ -28,12 +31,13 @@ int pp_note_level(int pp_level)
     }
 }
 
-/* libxml2 is initialised once per process, before any thread parses. */
+/* libxml2 is initialised once per process, before any thread parses;
+ * the store's global mutex is reopened, the timing locks made. */
 static void pp_child_init(apr_pool_t *p, server_rec *s)
 {
-    (void)p;
-    (void)s;
     pp_soap_init();
+    pp_store_child_init(p, s);
+    pp_auth_child_init(p, s);
 }
 
 static void pp_optional_fn_retrieve(void)
@@ -52,7 +56,7 @@ static void pp_register_hooks(apr_pool_t *p)
      * order (mod_setenvif stays before mod_ssl, as mod_ssl asks). */
     static const char *const before_ssl[] = { "mod_ssl.c", NULL };
 
-    (void)p;
+    ap_hook_pre_config(pp_store_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(pp_config_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(pp_config_post, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_optional_fn_retrieve(pp_optional_fn_retrieve, NULL, NULL,
@@ -69,6 +73,7 @@ static void pp_register_hooks(apr_pool_t *p)
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_register_input_filter(PP_REPLAY_FILTER, pp_replay_filter, NULL,
                              AP_FTYPE_RESOURCE);
+    pp_status_register(p);
 }
 
 AP_DECLARE_MODULE(passport) = {

@@ -7,8 +7,12 @@
  */
 #include "mod_passport_config.h"
 #include "mod_passport_db.h"
+#include "mod_passport_cache.h"
+#include "mod_passport_auth.h"
+#include "mod_passport_status.h"
 #include "pp_str.h"
 #include "pp_nexus.h"
+#include "pp_hash.h"
 
 #include <apr_uri.h>
 #include <apr_lib.h>
@@ -37,6 +41,9 @@ void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->clock_skew = -1;
     c->shared_ticket = -1;
     c->id_format = -1;
+    c->throttle_failures = c->throttle_seconds = -1;
+    c->account_failures = c->account_seconds = -1;
+    c->credential_cache = -1;
     return c;
 }
 
@@ -44,6 +51,7 @@ void *pp_create_srv_cfg(apr_pool_t *p, server_rec *s)
 #define MERGE_NUM(f)  m->f = add->f != -1 ? add->f : base->f
 /* computed for each server at start-up, from its merged values */
 #define MERGE_COMPUTED(f)  m->f = 0
+#define MERGE_COMPUTED_STRUCT(f)  memset(&m->f, 0, sizeof(m->f))
 
 void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
 {
@@ -74,10 +82,24 @@ void *pp_merge_srv_cfg(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(ca);
     MERGE_NUM(shared_ticket);
     MERGE_NUM(id_format);
+    MERGE_PTR(cache_spec);
+    MERGE_NUM(throttle_failures);
+    MERGE_NUM(throttle_seconds);
+    MERGE_NUM(account_failures);
+    MERGE_NUM(account_seconds);
+    MERGE_NUM(credential_cache);
+    MERGE_PTR(timing_hash);
     MERGE_COMPUTED(realm);
     MERGE_COMPUTED(body_limit);
     MERGE_COMPUTED(account_label);
     MERGE_COMPUTED(record_label);
+    MERGE_COMPUTED(store);
+    MERGE_COMPUTED(guard_key);
+    MERGE_COMPUTED_STRUCT(throttle);
+    MERGE_COMPUTED_STRUCT(throttle_account);
+    MERGE_COMPUTED(credential_seconds);
+    MERGE_COMPUTED(timing);
+    MERGE_COMPUTED(stat_slot);
     return m;
 }
 
@@ -367,6 +389,91 @@ static const char *set_service(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* ---- the sign-in guard ------------------------------------------------ */
+
+/* PassportCache provider[:args], as SSLSessionCache takes it. The
+ * provider and its arguments are checked at start-up (check_config),
+ * once every module has registered its providers. */
+static const char *set_cache(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_size_t n = strcspn(arg, ":");
+    apr_size_t i;
+
+    (void)dc;
+    for (i = 0; i < n; i++)
+        if (!apr_isalnum(arg[i]) && arg[i] != '_')
+            break;
+    if (n == 0 || i < n)
+        return bad_value(cmd, arg, "is not provider[:arguments] (an "
+                         "ap_socache provider: shmcb, shmcb:/path(bytes), "
+                         "redis:host:port, memcache:host:port, ...)");
+    ((pp_srv_cfg_t *)srv_cfg_of(cmd))->cache_spec = arg;
+    return NULL;
+}
+
+/* PassportThrottle and PassportThrottleAccount: FAILURES SECONDS, or
+ * off. cmd->info says which pair of fields. */
+static const char *set_throttle(cmd_parms *cmd, void *dc, const char *n,
+                                const char *secs)
+{
+    pp_srv_cfg_t *c = srv_cfg_of(cmd);
+    int account = cmd->info != NULL;
+    apr_int64_t f, t;
+
+    (void)dc;
+    if (secs == NULL && strcasecmp(n, "off") == 0)
+        f = t = 0;
+    else if (secs == NULL)
+        return bad_value(cmd, n, "is not FAILURES SECONDS or off (e.g. "
+                         "10 300: ten failed sign-ins within 300 seconds)");
+    else if (!pp_parse_uint(n, PP_MAX_THROTTLE_FAILURES, &f) || f < 1)
+        return bad_value(cmd, n, apr_psprintf(cmd->pool, "is not a number "
+                         "of failures from 1 to %d",
+                         PP_MAX_THROTTLE_FAILURES));
+    else if (!pp_parse_uint(secs, PP_MAX_THROTTLE_SECONDS, &t) || t < 1)
+        return bad_value(cmd, secs, apr_psprintf(cmd->pool, "is not a "
+                         "number of seconds from 1 to %d",
+                         PP_MAX_THROTTLE_SECONDS));
+    if (account) {
+        c->account_failures = f;
+        c->account_seconds = t;
+    }
+    else {
+        c->throttle_failures = f;
+        c->throttle_seconds = t;
+    }
+    return NULL;
+}
+
+static const char *set_credential_cache(cmd_parms *cmd, void *dc,
+                                        const char *arg)
+{
+    apr_int64_t v;
+
+    (void)dc;
+    if (strcasecmp(arg, "off") == 0)
+        v = 0;
+    else if (!pp_parse_uint(arg, PP_MAX_CREDENTIAL_CACHE, &v) || v < 1)
+        return bad_value(cmd, arg, apr_psprintf(cmd->pool, "is not a number "
+                         "of seconds from 1 to %d, or off",
+                         PP_MAX_CREDENTIAL_CACHE));
+    ((pp_srv_cfg_t *)srv_cfg_of(cmd))->credential_cache = v;
+    return NULL;
+}
+
+static const char *set_timing_hash(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *why = NULL;
+
+    (void)dc;
+    if (strcasecmp(arg, "auto") != 0
+        && pp_hash_template(cmd->temp_pool, arg, &why) == NULL)
+        return bad_value(cmd, arg, apr_pstrcat(cmd->pool, why, "; or auto",
+                                               NULL));
+    ((pp_srv_cfg_t *)srv_cfg_of(cmd))->timing_hash = arg;
+    return NULL;
+}
+
 #define DIR_OFFSET(field) ((void *)APR_OFFSETOF(pp_dir_cfg_t, field))
 
 static const char *set_dir_token(cmd_parms *cmd, void *dc, const char *arg)
@@ -504,6 +611,24 @@ const command_rec pp_cmds[] = {
     AP_INIT_TAKE1("PassportMaxRequestBody", set_number,
                   (void *)&NUM_MAX_BODY, RSRC_CONF,
                   "Largest RST.srf request body in bytes; default 65536"),
+    AP_INIT_TAKE1("PassportCache", set_cache, NULL, RSRC_CONF,
+                  "The store the throttle and the credential cache share: "
+                  "an ap_socache provider[:args]; default shmcb"),
+    AP_INIT_TAKE12("PassportThrottle", set_throttle, NULL, RSRC_CONF,
+                   "FAILURES SECONDS: refuse an account from an address "
+                   "after that many failed sign-ins in that time, or off; "
+                   "default 10 300"),
+    AP_INIT_TAKE12("PassportThrottleAccount", set_throttle, (void *)1,
+                   RSRC_CONF, "FAILURES SECONDS: refuse an account from "
+                   "every address after that many failed sign-ins in that "
+                   "time, or off; default off"),
+    AP_INIT_TAKE1("PassportCredentialCache", set_credential_cache, NULL,
+                  RSRC_CONF, "Seconds a verified password is remembered "
+                  "(keyed, in PassportCache), or off; default off"),
+    AP_INIT_TAKE1("PassportTimingHash", set_timing_hash, NULL, RSRC_CONF,
+                  "What an unknown sign-in name is checked against: auto "
+                  "(the accounts' own format and cost) or a format such as "
+                  "bcrypt:12; default auto"),
     { NULL }
 };
 
@@ -524,6 +649,23 @@ static apr_int64_t legacy_lifetime_of(const pp_srv_cfg_t *c)
     return t < PP_MAX_LEGACY_LIFETIME ? t : PP_MAX_LEGACY_LIFETIME;
 }
 
+/* The guard's settings with their defaults applied (post_config). */
+static void guard_of(pp_srv_cfg_t *c)
+{
+    c->throttle.failures = c->throttle_failures != -1
+                           ? c->throttle_failures
+                           : PP_DEFAULT_THROTTLE_FAILURES;
+    c->throttle.seconds = c->throttle_seconds != -1
+                          ? c->throttle_seconds
+                          : PP_DEFAULT_THROTTLE_SECONDS;
+    c->throttle_account.failures = c->account_failures != -1
+                                   ? c->account_failures : 0;
+    c->throttle_account.seconds = c->account_seconds != -1
+                                  ? c->account_seconds : 0;
+    c->credential_seconds = c->credential_cache > 0 ? c->credential_cache
+                                                    : 0;
+}
+
 int pp_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                     server_rec *s)
 {
@@ -533,9 +675,10 @@ int pp_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
     (void)plog;
     (void)ptemp;
     for (sp = s; sp != NULL; sp = sp->next) {
-        const pp_srv_cfg_t *c = pp_srv_cfg(sp);
+        pp_srv_cfg_t *c = pp_srv_cfg(sp);
         const char *err = NULL;
 
+        guard_of(c);
         if (c->ca != NULL && !pp_ca_check_pair(c->ca, &err)) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sp, "PP0002: "
                          "PassportCACertificateFile/PassportCAKeyFile for "
@@ -555,7 +698,9 @@ int pp_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
-    return OK;
+    /* PassportCache's providers and arguments, so that `apachectl -t`
+     * reports them too */
+    return pp_store_check_config(pconf, plog, ptemp, s);
 }
 
 /* A server's merged values with the defaults applied: its realm. */
@@ -604,6 +749,7 @@ int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                    server_rec *s)
 {
     server_rec *sp;
+    int rv;
 
     (void)plog;
     for (sp = s; sp != NULL; sp = sp->next) {
@@ -612,6 +758,12 @@ int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
         c->realm = realm_of(pconf, sp, c);
         c->body_limit = (apr_size_t)(c->max_body != -1 ? c->max_body
                                                        : PP_DEFAULT_MAX_BODY);
+        guard_of(c);
     }
-    return pp_db_prepare(pconf, ptemp, s);
+    rv = pp_store_post_config(pconf, plog, ptemp, s);
+    if (rv == OK)
+        rv = pp_auth_post_config(pconf, ptemp, s);
+    if (rv == OK)
+        rv = pp_status_post_config(pconf, s);
+    return rv != OK ? rv : pp_db_prepare(pconf, ptemp, s);
 }

@@ -17,6 +17,7 @@
 
 #include "pp_realm.h"
 #include "pp_partner.h"
+#include "pp_guard.h"
 
 #define PP_DEFAULT_REALM          "Passport.Net"
 #define PP_DEFAULT_LOGIN_PATH     "/login2.srf"
@@ -34,6 +35,20 @@
 #define PP_MAX_MAX_BODY           16777216
 #define PP_DEFAULT_CLOCK_SKEW     86400
 #define PP_MAX_CLOCK_SKEW         31536000
+/* the sign-in guard (mod_passport_cache.c, mod_passport_auth.c) */
+#define PP_DEFAULT_CACHE          "shmcb"
+#define PP_DEFAULT_THROTTLE_FAILURES 10
+#define PP_DEFAULT_THROTTLE_SECONDS  300
+#define PP_MAX_THROTTLE_FAILURES  1000000
+#define PP_MAX_THROTTLE_SECONDS   2592000
+#define PP_MAX_CREDENTIAL_CACHE   86400
+#define PP_DEFAULT_TIMING_HASH    "auto"
+/* what "auto" checks unknown names against until it has seen an
+ * account: passport-admin's default format */
+#define PP_TIMING_HASH_FIRST      "bcrypt:10"
+
+struct pp_store;                      /* mod_passport_cache.h */
+struct pp_timing;                     /* mod_passport_auth.c */
 
 typedef struct {
     const char *realm_name;           /* PassportRealm */
@@ -61,12 +76,28 @@ typedef struct {
     int shared_ticket;                /* PassportSharedTicket: -1 unset */
     int id_format;                    /* PassportIdFormat: a pp_id_format_t,
                                          -1 unset (decimal) */
+    /* the sign-in guard (-1 unset, 0 off) */
+    const char *cache_spec;           /* PassportCache provider[:args] */
+    apr_int64_t throttle_failures;    /* PassportThrottle FAILURES SECONDS */
+    apr_int64_t throttle_seconds;
+    apr_int64_t account_failures;     /* PassportThrottleAccount */
+    apr_int64_t account_seconds;
+    apr_int64_t credential_cache;     /* PassportCredentialCache SECONDS */
+    const char *timing_hash;          /* PassportTimingHash: auto, a format */
 
     /* computed at start-up (post_config), never merged */
     pp_realm_t *realm;                /* the core's view, defaults applied */
     apr_size_t body_limit;            /* PassportMaxRequestBody */
     const char *account_label;        /* mod_dbd labels of the statements */
     const char *record_label;
+    struct pp_store *store;           /* PassportCache's instance, or NULL
+                                         when nothing here needs a store */
+    pp_guard_key_t *guard_key;        /* the store's ids (pp_guard.h) */
+    pp_throttle_limit_t throttle;     /* with its default (0 failures: off) */
+    pp_throttle_limit_t throttle_account;
+    apr_int64_t credential_seconds;   /* 0: no credential cache */
+    struct pp_timing *timing;         /* unknown names' dummy hashes */
+    int stat_slot;                    /* this server's mod_status counters */
 } pp_srv_cfg_t;
 
 /* Per directory: a location protected by AuthType Passport1.4. */

@@ -9,7 +9,9 @@
 #include "mod_passport_config.h"
 #include "mod_passport_handlers.h"
 #include "mod_passport_auth.h"
+#include "mod_passport_cache.h"
 #include "mod_passport_db.h"
+#include "mod_passport_status.h"
 #include "mod_passport_http.h"
 #include "pp_rst.h"
 #include "pp_renew.h"
@@ -29,6 +31,7 @@ static int fault(request_rec *r, int status, const pp_dialect_t *dialect,
 
     no.kind = kind;
     no.why = why;
+    pp_stat_inc(r->server, PP_STAT_FAULTS);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "PP0501: %s: %s fault: %s",
                   dialect->name, pp_rst_fault_word(kind), why);
     return pp_send(r, status, dialect->content_type, "no-cache",
@@ -44,8 +47,44 @@ static void log_notes(request_rec *r, const apr_array_header_t *notes)
         PP_LOG_NOTE(r, APR_ARRAY_IDX(notes, i, pp_note_t));
 }
 
+/* The certificates an answer hands out (p2pslc). */
+static void count_certificates(request_rec *r, const pp_rst_tokens_t *tokens)
+{
+    int i, n = 0;
+
+    for (i = 0; tokens->items != NULL && i < tokens->items->nelts; i++) {
+        const pp_rstr_item_t *it = &APR_ARRAY_IDX(tokens->items, i,
+                                                  pp_rstr_item_t);
+
+        if (it->x509 && it->token != NULL && it->refused == NULL)
+            n++;
+    }
+    if (n > 0)
+        pp_stat_add(r->server, PP_STAT_CERTIFICATES, (apr_uint64_t)n);
+}
+
+/* A renewal that failed for want of a credential: a failure for the
+ * account the legacy token names, from this address, as a wrong
+ * password would be. */
+static int renewal_refused(request_rec *r, const pp_srv_cfg_t *c,
+                           const pp_throttle_t *th, const pp_dialect_t *d,
+                           const pp_renewal_t *rn, const pp_rst_refusal_t *no)
+{
+    PP_LOG_NOTE(r, rn->note);
+    if (no->kind == PP_FAULT_AUTH && th->signin != NULL) {
+        pp_throttle_failed(r, c, th);
+        pp_stat_inc(r->server, PP_STAT_SIGNINS_FAILED);
+    }
+    return fault(r, HTTP_OK, d, no->kind, no->why);
+}
+
 /* A renewal: no password; the account is the legacy token's, as the
- * database holds it now. */
+ * database holds it now. The throttle applies as to a sign-in: once the
+ * token names an account, a throttled account or address is refused
+ * (FailedAuthentication, PP0410) whatever the signature, and a renewal
+ * refused for its token, its signature or its account counts as a
+ * failure. A renewal that succeeds clears no count: it proves the
+ * token's key, not the password. */
 static int renew(request_rec *r, const pp_srv_cfg_t *c,
                  const pp_rst_req_t *req, apr_int64_t now)
 {
@@ -54,14 +93,19 @@ static int renew(request_rec *r, const pp_srv_cfg_t *c,
     pp_rst_refusal_t no;
     pp_rst_tokens_t tokens;
     pp_account_t acct;
+    pp_throttle_t th;
     const char *signin, *answer;
+    int planned;
 
-    if (!pp_renew_plan(r->pool, c->realm, req, now, pp_is_https(r), &plan,
-                       &rn, &no)) {
-        PP_LOG_NOTE(r, rn.note);
-        return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
-    }
-    signin = pp_renew_signin(r->pool, &rn);
+    planned = pp_renew_plan(r->pool, c->realm, req, now, pp_is_https(r),
+                            &plan, &rn, &no);
+    signin = rn.legacy.signin ? pp_renew_signin(r->pool, &rn) : NULL;
+    memset(&th, 0, sizeof(th));
+    if (signin != NULL && pp_throttle_check(r, c, signin, "renewal", &th))
+        return fault(r, HTTP_OK, plan.dialect, PP_FAULT_AUTH, "the "
+                     "legacy token's account is throttled");
+    if (!planned)
+        return renewal_refused(r, c, &th, plan.dialect, &rn, &no);
     switch (signin ? pp_db_find_account(r, c, signin, &acct)
                    : PP_DB_NOT_FOUND) {
     case PP_DB_ERROR:
@@ -69,15 +113,12 @@ static int renew(request_rec *r, const pp_srv_cfg_t *c,
                      "account service is temporarily unavailable");
     case PP_DB_NOT_FOUND:
         pp_renew_account(r->pool, &rn, NULL, &no);
-        PP_LOG_NOTE(r, rn.note);
-        return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
+        return renewal_refused(r, c, &th, plan.dialect, &rn, &no);
     case PP_DB_FOUND:
         break;
     }
-    if (!pp_renew_account(r->pool, &rn, &acct, &no)) {
-        PP_LOG_NOTE(r, rn.note);
-        return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
-    }
+    if (!pp_renew_account(r->pool, &rn, &acct, &no))
+        return renewal_refused(r, c, &th, plan.dialect, &rn, &no);
     if (!pp_rst_issue(r->pool, c->realm, &plan, &acct, now, &tokens, &no)) {
         log_notes(r, tokens.notes);
         return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
@@ -97,6 +138,7 @@ static int renew(request_rec *r, const pp_srv_cfg_t *c,
                      "could not be issued");
     }
     PP_LOG_NOTE(r, rn.note);
+    pp_stat_inc(r->server, PP_STAT_RENEWALS);
     return pp_send(r, HTTP_OK, "text/xml; charset=utf-8", "no-cache", answer);
 }
 
@@ -158,6 +200,7 @@ int pp_rst_handler(request_rec *r)
                       tokens.grants->nelts, tokens.expires))
         return fault(r, HTTP_OK, plan.dialect, PP_FAULT_SERVER, "Tokens "
                      "could not be issued");
+    count_certificates(r, &tokens);
     return pp_send(r, HTTP_OK, plan.dialect->content_type, "no-cache",
                    pp_rst_answer(r->pool, &plan, &acct, now, &tokens));
 }

@@ -338,10 +338,13 @@ static pp_soap_status_t parse_doc(apr_pool_t *p, const char *buf,
     /* NONET: no network; no NOENT (entities are not substituted), no
      * DTDLOAD/DTDATTR; no HUGE, so libxml2's own size limits stay on
      * (its depth limit, 256, is never reached: ours is lower). Errors
-     * are reported through the status, not stderr. */
+     * are reported through the status, not stderr. COMPACT: short text
+     * is kept in its node, one allocation fewer each (about a tenth of
+     * the parse); the tree is only ever read. */
     *doc = xmlCtxtReadMemory(ctxt, buf, (int)len, "rst.xml", NULL,
                              XML_PARSE_NONET | XML_PARSE_NOERROR
-                             | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+                             | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA
+                             | XML_PARSE_COMPACT);
     if (guard.doctype) {
         *err = "a DOCTYPE is not allowed";
         st = PP_SOAP_DOCTYPE;

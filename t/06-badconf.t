@@ -55,9 +55,32 @@ my @bad = (
     [ q{PassportTicketRecordQuery "INSERT INTO t SELECT %s, %s, %s, %s, %s, %s WHERE 'x' LIKE '%x'"},
       qr/PassportTicketRecordQuery: .* must have exactly six %s parameters/ ],
     [ 'PassportCoBrandURL javascript:alert(1)', qr/PassportCoBrandURL: 'javascript:alert\(1\)' is not/ ],
+    # the sign-in guard
+    [ 'PassportCache "sh mcb"', qr/PassportCache: 'sh mcb' is not provider\[:arguments\]/ ],
+    [ 'PassportCache :512000', qr/PassportCache: ':512000' is not provider\[:arguments\]/ ],
+    [ "PassportKeyFile conf/keys/main.key\nPassportCache nosuch",
+      qr/PP0005: PassportCache: 'nosuch' for [^:]+:\d+: no socache provider 'nosuch' is loaded \(LoadModule socache_nosuch_module\)/ ],
+    [ "PassportKeyFile conf/keys/main.key\nPassportCache shmcb:logs/guard(100)",
+      qr/PP0006: PassportCache: 'shmcb:logs\/guard\(100\)' for [^:]+:\d+: Invalid argument: size has to be >= 8192 bytes/ ],
+    [ "PassportKeyFile conf/keys/main.key\nPassportCache redis",
+      qr/PP0006: PassportCache: 'redis' for [^:]+:\d+: List of server names required/ ],
+    [ 'PassportThrottle 10', qr/PassportThrottle: '10' is not FAILURES SECONDS or off/ ],
+    [ 'PassportThrottle 0 300', qr/PassportThrottle: '0' is not a number of failures from 1 to 1000000/ ],
+    [ 'PassportThrottle ten 300', qr/PassportThrottle: 'ten' is not a number of failures/ ],
+    [ 'PassportThrottle 10 0', qr/PassportThrottle: '0' is not a number of seconds from 1 to 2592000/ ],
+    [ 'PassportThrottle 10 2592001', qr/PassportThrottle: '2592001' is not a number of seconds/ ],
+    [ 'PassportThrottle 10 300 1', qr/PassportThrottle takes 1-2 arguments, FAILURES SECONDS/ ],
+    [ 'PassportThrottleAccount on', qr/PassportThrottleAccount: 'on' is not FAILURES SECONDS or off/ ],
+    [ 'PassportThrottleAccount 100 1h', qr/PassportThrottleAccount: '1h' is not a number of seconds/ ],
+    [ 'PassportCredentialCache 0', qr/PassportCredentialCache: '0' is not a number of seconds from 1 to 86400, or off/ ],
+    [ 'PassportCredentialCache 86401', qr/PassportCredentialCache: '86401' is not a number of seconds/ ],
+    [ 'PassportCredentialCache forever', qr/PassportCredentialCache: 'forever' is not/ ],
+    [ 'PassportTimingHash bcrypt:3', qr/PassportTimingHash: 'bcrypt:3' is not bcrypt:COST with a cost from 4 to 20; or auto/ ],
+    [ 'PassportTimingHash pbkdf2:0', qr/PassportTimingHash: 'pbkdf2:0' is not pbkdf2:ITERATIONS with 1 to 10000000 iterations; or auto/ ],
+    [ 'PassportTimingHash md4', qr/PassportTimingHash: 'md4' is not a format and cost \(bcrypt:COST, .*\) or a stored hash; or auto/ ],
 );
 
-plan tests => 2 * @bad + 14;
+plan tests => 2 * @bad + 14 + 6;
 
 my $vars = Apache::Test::vars();
 my $t_dir = $vars->{t_dir};
@@ -136,3 +159,38 @@ ok t_cmp($out, qr/PP0003: PassportKeyFile: '[^']*open\.key' is readable by every
 chmod 0600, $open_key;
 ($rc, $out) = check_config("PassportKeyFile $open_key");
 ok t_cmp($out =~ /PP0003/ ? 1 : 0, 0, 'mode 0600: no warning');
+
+# The guard: good values pass.
+($rc, $out) = check_config("PassportKeyFile conf/keys/main.key\n"
+                           . "PassportCache shmcb:logs/guard-ok(512000)\nPassportThrottle 5 60\n"
+                           . "PassportThrottleAccount 100 3600\nPassportCredentialCache 600\n"
+                           . "PassportTimingHash pbkdf2:600000\n<VirtualHost 127.0.0.1:1>\n"
+                           . "PassportThrottle off\nPassportThrottleAccount off\nPassportCredentialCache off\n"
+                           . "PassportTimingHash auto\nPassportCache shmcb\n</VirtualHost>");
+ok t_cmp($rc, 0, 'good PassportCache, PassportThrottle, PassportThrottleAccount, '
+         . 'PassportCredentialCache and PassportTimingHash values pass');
+ok t_cmp($out, qr/Syntax OK/, 'Syntax OK');
+
+# The default store, shmcb, needs mod_socache_shmcb: without it a server
+# that signs people in does not start, and says what to do; with the
+# throttle off it needs no store.
+{
+    open my $in, '<', $inherit or die "$inherit: $!";
+    my $mods = join '', grep { !/socache_shmcb/ } <$in>;
+    close $in;
+    my $file = File::Spec->catfile($t_dir, 'logs', 'badconf-noshmcb.conf');
+    my $try = sub {
+        t_write_file($file, qq{ServerRoot "$t_dir"\n$mods\nLoadModule passport_module "$so"\n}
+                            . "ServerName localhost\nPidFile logs/badconf.pid\nErrorLog logs/badconf_error_log\n"
+                            . "Listen 127.0.0.1:1\nPassportKeyFile conf/keys/main.key\n$_[0]\n");
+        my $o = qx{"$vars->{httpd}" -t -f "$file" 2>&1};
+        return ($? >> 8, $o);
+    };
+    ($rc, $out) = $try->('');
+    ok t_cmp($rc != 0, 1, 'no mod_socache_shmcb, throttle at its default: refused');
+    ok t_cmp($out, qr/PP0005: PassportCache: 'shmcb' for [^:]+:\d+: no socache provider 'shmcb' is loaded \(LoadModule socache_shmcb_module; shmcb is PassportCache's default, for PassportThrottle's default 10 300, unless PassportThrottle is off\)/,
+             'and the message says what to do');
+    ($rc, $out) = $try->('PassportThrottle off');
+    ok t_cmp($rc, 0, 'with PassportThrottle off it starts');
+    ok t_cmp($out, qr/Syntax OK/, 'Syntax OK');
+}

@@ -11,6 +11,10 @@
 #      vhost "keyed" (port 2): PassportKeyFile and mod_dbd's DBDriver/
 #        DBDParams (the shipped schema and the test accounts), since
 #        nothing is issued without them; no other mod_passport directive.
+#      Beside them, other modules' directives only: mod_status's page
+#      (which shows the PassportCache store and the counters) and
+#      mod_remoteip taking the client address from X-Forwarded-For, so
+#      that the throttle's defaults can be seen from many addresses.
 #    Where a default can only be seen in the code (the SQL of
 #    PassportAccountQuery, the full list of PassportService) the doc is
 #    also compared with the code's #define or table.
@@ -84,6 +88,11 @@ sub define_of {
 my $ENV_CGI = "$t_dir/cgi-bin/env.pl";
 my $conf = <<"CONF";
 ServerName empty.docs.test
+<Location /server-status>
+    SetHandler server-status
+</Location>
+RemoteIPHeader X-Forwarded-For
+RemoteIPInternalProxy 127.0.0.1
 <Location /rdr/pprdr.asp>
     SetHandler passport-nexus
 </Location>
@@ -390,6 +399,72 @@ $check{PassportPartnerSOAPTicket} = sub {
     check($srv->POST($KEYED, '/partner/env', 'Content-Type' => 'text/xml', content => $soap)->code, 302,
           "$_[0]: a ticket in a SOAP header does not pass");
     check(partner_code($t), 200, "$_[0]: (the same ticket as from-PP does)");
+};
+
+# ---- the sign-in guard ----------------------------------------------------
+# A sign-in from a client address (X-Forwarded-For, mod_remoteip above).
+sub sign_in_from {
+    my ($who, $pw, $addr) = @_;
+    return $srv->GET($KEYED, '/login2.srf', 'X-Forwarded-For' => $addr,
+                     Authorization => p14_header(signin => $who, pwd => $pw));
+}
+my $log_mark = 0;
+sub log_since { my $l = $srv->log; my $s = substr($l, $log_mark); $log_mark = length $l; $s }
+sub status_auto { my %c = $srv->GET($KEYED, '/server-status?auto')->content =~ /^(Passport\w+): (\d+)$/mg; \%c }
+
+$check{PassportCache} = sub {
+    my $v = value_of($_[0]) // '?';
+    check(define_of('PP_DEFAULT_CACHE'), $v, "$_[0]: PP_DEFAULT_CACHE agrees");
+    check($srv->GET($KEYED, '/server-status')->content, qr{PassportCache <code>\Q$v\E</code>: in use},
+          "$_[0]: the keyed vhost's store is '$v' (mod_status)");
+};
+$check{PassportThrottle} = sub {
+    my $d = $_[0];
+    my ($f, $secs) = (value_of($d) // '') =~ /^(\d+) (\d+)$/;
+    check(defined $secs ? 1 : 0, 1, "$d: the default is understood (" . ($default{$d} // '') . ')');
+    ($f, $secs) = (2, 0) unless defined $secs;
+    check(define_of('PP_DEFAULT_THROTTLE_FAILURES'), $f, "$d: PP_DEFAULT_THROTTLE_FAILURES agrees");
+    check(define_of('PP_DEFAULT_THROTTLE_SECONDS'), $secs, "$d: PP_DEFAULT_THROTTLE_SECONDS agrees");
+    my $addr = '192.0.2.200';
+    sign_in_from('apr1@example.com', "wrong-$_", $addr) for 1 .. $f - 1;
+    check(sign_in_from('apr1@example.com', 'apr1-pw', $addr)->code, 200, "$d: after " . ($f - 1) . ' failures, not refused');
+    sign_in_from('apr1@example.com', "wrong-$_", $addr) for 1 .. $f;
+    log_since();
+    check(sign_in_from('apr1@example.com', 'apr1-pw', $addr)->code, 401, "$d: after $f, refused");
+    check(log_since(), qr/PP0410: sign-in refused for 'apr1\@example\.com' from \Q$addr\E: throttled by PassportThrottle \($f failed sign-ins from this address within $secs s\)/,
+          "$d: $f failures within $secs s (PP0410)");
+};
+$check{PassportThrottleAccount} = sub {
+    my $d = $_[0];
+    check(value_of($d) // '', 'off', "$d: documented as off");
+    # from 12 addresses, 9 failures each (under the per-address default)
+    for my $i (1 .. 12) {
+        sign_in_from('demo@example.com', "wrong-$_", "198.51.100.$i") for 1 .. 9;
+    }
+    log_since();
+    check(sign_in_from('demo@example.com', 'demo-pw', '198.51.100.13')->code, 200,
+          "$d: 108 failures from 12 addresses, and the account still signs in from a 13th");
+    check(log_since() =~ /PassportThrottleAccount/ ? 1 : 0, 0, "$d: no account-wide refusal");
+};
+$check{PassportCredentialCache} = sub {
+    my $d = $_[0];
+    check(value_of($d) // '', 'off', "$d: documented as off");
+    log_since();
+    sign_in_from('sha@example.com', 'sha-pw', '192.0.2.210') for 1 .. 2;
+    check(log_since() =~ /from the credential cache/ ? 1 : 0, 0, "$d: a second sign-in is checked again");
+    check(status_auto()->{PassportCacheHits} // '?', 0, "$d: PassportCacheHits stays 0");
+};
+$check{PassportTimingHash} = sub {
+    my $d = $_[0];
+    my $v = value_of($d) // '?';
+    check(define_of('PP_DEFAULT_TIMING_HASH'), $v, "$d: PP_DEFAULT_TIMING_HASH agrees");
+    check($v, 'auto', "$d: documented as auto");
+    # one process (private_server's MPM settings): what it learns, it keeps
+    sign_in_from('sha@example.com', 'wrong', '192.0.2.211');
+    log_since();
+    sign_in_from('nobody@example.com', 'wrong', '192.0.2.211');
+    check(log_since(), qr/PP0401: sign-in failed for 'nobody\@example\.com': no such account \(a dummy sha1 hash was checked\)/,
+          "$d: after a {SHA} account, an unknown name is checked against a sha1 dummy");
 };
 
 # Directives whose default cannot be seen from outside, each with why.

@@ -4,11 +4,13 @@
 #   copy of the tree; lintian finds no error; apt installs it; it holds
 #   the module, passport.load/passport.conf in mods-available,
 #   passport-admin and its man page, the docs and the SQL schemas;
-#   a2enmod passport enables it and mod_dbd; the system Apache, started
+#   a2enmod passport enables it, mod_dbd and mod_socache_shmcb (the
+#   default PassportCache); the system Apache, started
 #   on a spare port with the system configuration, answers the Nexus with
 #   PassportURLs.
 # Then it puts the machine back: stops that Apache, a2dismod (and mod_dbd
-# when it enabled it), purges the package; so it can run again.
+# and mod_socache_shmcb when it enabled them), purges the package; so it
+# can run again.
 use strict;
 use warnings FATAL => 'all';
 
@@ -67,6 +69,7 @@ unlike($lintian, qr/^E: /m, 'lintian reports no E: tag');
 
 # ---- install, enable, serve -------------------------------------------
 my $dbd_was_enabled = -e '/etc/apache2/mods-enabled/dbd.load';
+my $shmcb_was_enabled = -e '/etc/apache2/mods-enabled/socache_shmcb.load';
 run_log('pre-purge', "apt-get purge -y -qq $pkg") if installed($pkg);
 my $port;
 my @httpd;
@@ -80,6 +83,8 @@ sub cleanup {
     }
     system("a2dismod -q -f passport >/dev/null 2>&1") if -e '/etc/apache2/mods-enabled/passport.load';
     system("a2dismod -q -f dbd >/dev/null 2>&1") if !$dbd_was_enabled && -e '/etc/apache2/mods-enabled/dbd.load';
+    system("a2dismod -q -f socache_shmcb >/dev/null 2>&1")
+        if !$shmcb_was_enabled && -e '/etc/apache2/mods-enabled/socache_shmcb.load';
     system("apt-get purge -y -qq $pkg >/dev/null 2>&1") if installed($pkg);
 }
 END { local $?; cleanup() }
@@ -113,6 +118,8 @@ ok(run_log('a2enmod', 'a2enmod passport'), 'a2enmod passport');
 ok(-e '/etc/apache2/mods-enabled/passport.load' && -e '/etc/apache2/mods-enabled/passport.conf',
    'passport.load and passport.conf enabled');
 ok(-e '/etc/apache2/mods-enabled/dbd.load', 'mod_dbd enabled with it (Depends: dbd)');
+ok(-e '/etc/apache2/mods-enabled/socache_shmcb.load',
+   'mod_socache_shmcb enabled with it (Depends: socache_shmcb, the default PassportCache)');
 
 # The system Apache with the system configuration, on a spare port, its
 # pid file and logs in a directory of its own (so that an Apache already
@@ -156,6 +163,8 @@ cleanup();
 ok(!-e '/etc/apache2/mods-enabled/passport.load', 'a2dismod passport: disabled again');
 is(-e '/etc/apache2/mods-enabled/dbd.load' ? 1 : 0, $dbd_was_enabled ? 1 : 0,
    'mod_dbd as it was before');
+is(-e '/etc/apache2/mods-enabled/socache_shmcb.load' ? 1 : 0, $shmcb_was_enabled ? 1 : 0,
+   'mod_socache_shmcb as it was before');
 ok(!installed($pkg), "$pkg purged");
 ok(!IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port", Timeout => 2), 'that Apache has stopped');
 

@@ -96,6 +96,155 @@ static const vector_t MALFORMED[] = {
     { "the password itself", "plain-pw", "plain-pw" },
 };
 
+/* ---- equal-time failures: shapes, dummies, templates ---------------- */
+
+typedef struct {
+    const char *stored, *shape;
+} shape_t;
+
+static const shape_t SHAPES[] = {
+    { "$2y$10$dPF7pVwnuaHpUc7QRN7RPOHRI.5yXe79DnNGZFbYm3pirr/lwjrza",
+      "bcrypt:10" },
+    { "$2a$05$abcdefghijklmnopqrstuufhXdHJtkiUiNQ6n8/s9Kw6bfnPI6Ytq",
+      "bcrypt:5" },
+    { "$apr1$aprsalt1$3vCXujlN/mlA5UHLDl9FY0", "apr1" },
+    { "{SHA}O/MvdjOwOQpt8I9HBSVZugThPMw=", "sha1" },
+    { "$6$mod.pass$jBXOXsyeDU6sdPS/ejRX1UM6OLn3DaBOuXzDCqUDGdpm6X3cMk0McmBTd"
+      "lsHKWxpv3B4ctwqLazxgHlie05lU.", "sha512crypt:5000" },
+    { "$5$mod.pass$DEQqiIEYq43XYKb8BIrAzyk0Hxasbkk.QpOkU/IKQTD",
+      "sha256crypt:5000" },
+    { "$5$rounds=12000$mod.pass$DEQqiIEYq43XYKb8BIrAzyk0Hxasbkk.QpOkU/IKQTD",
+      "sha256crypt:12000" },
+    { "$6$rounds=10$abc$DEQqiIEYq43XYKb8BIrAzyk0Hxasbkk.QpOkU/IKQTD",
+      "sha512crypt:1000" },
+    { "$1$md5salt$4cH3TVsOL0cJQMh.7fc9T.", "md5crypt" },
+    { "abHmYwzWPQJxg", "des" },
+    { "pbkdf2_sha256$600000$pepper42$5CIVCyyCUrAbDieBvgqoweqrpbuKKlVzUZT2LU5"
+      "OmCg=", "pbkdf2:600000" },
+    { "pbkdf2_sha256$1000$x$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", "pbkdf2:1000:64" },
+    { "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhA"
+      "tQ7", "crypt:$y$j9T" },
+};
+
+static const char *const NO_SHAPE[] = {
+    "", "!", "*", "plain-pw", "$2y$", "$2y$10$short", "{SHA}", "{SHA}abc",
+    "$apr1$", "$apr1$aprsalt1$", "$6$", "$6$rounds=abc$salt$hash",
+    "pbkdf2_sha256$0$salt$Eg+2z/z4syxD5yJSVsT4N6hlSMkszDVICAWYfLcL4Xs=",
+    "pbkdf2_sha256$1$salt", "abHmYwzWPQJx",
+};
+
+static void test_shapes(apr_pool_t *p)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(SHAPES) / sizeof(SHAPES[0]); i++)
+        is_str(pp_hash_shape(p, SHAPES[i].stored), SHAPES[i].shape,
+               apr_psprintf(p, "shape of %.12s...", SHAPES[i].stored));
+    for (i = 0; i < sizeof(NO_SHAPE) / sizeof(NO_SHAPE[0]); i++)
+        ok(pp_hash_shape(p, NO_SHAPE[i]) == NULL, "no shape: '%s'",
+           NO_SHAPE[i]);
+    ok(pp_hash_shape(p, NULL) == NULL, "no shape: NULL");
+}
+
+/* A dummy has the shape of what it imitates, is a hash of the format
+ * (checking it computes the whole hash: the comparison covers all of
+ * it), matches neither the imitated hash's password nor an empty one,
+ * and a second dummy is another hash. */
+static void test_dummies(apr_pool_t *p)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(GOOD) / sizeof(GOOD[0]); i++) {
+        const vector_t *v = &GOOD[i];
+        const char *err = NULL, *d = pp_hash_dummy(p, v->stored, &err);
+        const char *d2 = pp_hash_dummy(p, v->stored, &err);
+        int ct = 0;
+
+        if (!ok(d != NULL && d2 != NULL, "%s: a dummy (%s)", v->name,
+                d ? "made" : err))
+            continue;
+        is_str(pp_hash_shape(p, d), pp_hash_shape(p, v->stored),
+               apr_psprintf(p, "%s: the dummy has the same shape", v->name));
+        ok(!checked(p, v->password, d, &ct) && ct,
+           "%s: the account's password does not match it, and the check "
+           "compares all %d characters", v->name, (int)strlen(d));
+        ok(strlen(d) == strlen(v->stored), "%s: as long as the stored hash",
+           v->name);
+        ok(!pp_password_check(p, "", d), "%s: nor the empty password",
+           v->name);
+        ok(strcmp(d, d2) != 0, "%s: each dummy is a new hash", v->name);
+    }
+    {
+        const char *pb = "pbkdf2_sha256$1000$pepper42$5CIVCyyCUrAbDieBvgqow"
+                         "eqrpbuKKlVzUZT2LU5OmCg=";
+        const char *err = NULL, *d = pp_hash_dummy(p, pb, &err);
+
+        ok(d != NULL && strncmp(d, "pbkdf2_sha256$1000$", 19) == 0
+           && strlen(d) == strlen(pb) && strcmp(d, pb) != 0
+           && !pp_password_check(p, "pbkdf2-pw", d),
+           "pbkdf2: a dummy with the iterations and lengths of the account");
+    }
+    {
+        const char *err = NULL;
+
+        ok(pp_hash_dummy(p, "plain-pw", &err) == NULL && err != NULL,
+           "no dummy of a string with no shape (%s)", err ? err : "");
+    }
+}
+
+typedef struct {
+    const char *spec, *shape;
+} spec_t;
+
+static const spec_t SPECS[] = {
+    { "bcrypt:10", "bcrypt:10" }, { "bcrypt:4", "bcrypt:4" },
+    { "pbkdf2:600000", "pbkdf2:600000" }, { "pbkdf2:1000:64", "pbkdf2:1000:64" },
+    { "sha512crypt", "sha512crypt:5000" },
+    { "sha512crypt:20000", "sha512crypt:20000" },
+    { "sha256crypt:5000", "sha256crypt:5000" }, { "md5crypt", "md5crypt" },
+    { "apr1", "apr1" }, { "sha1", "sha1" }, { "des", "des" },
+    { "$apr1$aprsalt1$3vCXujlN/mlA5UHLDl9FY0", "apr1" },
+};
+
+static const char *const BAD_SPECS[] = {
+    "", "bcrypt", "bcrypt:3", "bcrypt:21", "bcrypt:x", "pbkdf2", "pbkdf2:0",
+    "pbkdf2:10000001", "pbkdf2:1000:8", "pbkdf2:1000:65", "sha512crypt:999",
+    "sha512crypt:10000001", "sha256crypt:", "md5", "SHA1", "auto", "plain-pw",
+};
+
+static void test_templates(apr_pool_t *p)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(SPECS) / sizeof(SPECS[0]); i++) {
+        const char *err = NULL, *t = pp_hash_template(p, SPECS[i].spec, &err);
+        const char *d = t ? pp_hash_dummy(p, t, &err) : NULL;
+
+        ok(d != NULL, "template '%s': makes a dummy (%s)", SPECS[i].spec,
+           d ? d : err);
+        is_str(d ? pp_hash_shape(p, d) : NULL, SPECS[i].shape,
+               apr_psprintf(p, "template '%s': its shape", SPECS[i].spec));
+    }
+    for (i = 0; i < sizeof(BAD_SPECS) / sizeof(BAD_SPECS[0]); i++) {
+        const char *err = NULL;
+
+        ok(pp_hash_template(p, BAD_SPECS[i], &err) == NULL && err != NULL
+           && strncmp(err, "is ", 3) == 0, "template '%s' refused: %s",
+           BAD_SPECS[i], err ? err : "(no reason)");
+    }
+    {
+        /* a realm's own bcrypt setting: its dummy costs what the realm's
+         * accounts cost, whatever the salt (the one the accounts have) */
+        const char *err = NULL;
+        const char *d = pp_hash_dummy(p, pp_hash_template(p, "bcrypt:5", &err),
+                                      &err);
+
+        ok(d && strncmp(d, "$2y$05$", 7) == 0 && strlen(d) == 60,
+           "bcrypt:5: a full cost-5 bcrypt hash");
+    }
+}
+
 int main(void)
 {
     apr_pool_t *p = tap_start();
@@ -163,5 +312,9 @@ int main(void)
        && !pp_password_check(p, "s3cre", h), "new {SHA} hash verifies");
     ok(pp_password_hash(p, "s3cret", "md4", &err) == NULL
        && strstr(err, "unknown hash format 'md4'") != NULL, "unknown format");
+
+    test_shapes(p);
+    test_dummies(p);
+    test_templates(p);
     return tap_done();
 }
