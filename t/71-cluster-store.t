@@ -11,8 +11,7 @@
 #   - with Redis stopped, sign-ins go on without throttling and each node
 #     warns (at most once a minute);
 #   - with Redis started again, throttling is back.
-# Written against the contract of the shared-store work (issue 13); until
-# the module knows PassportThrottle the whole file is skipped, saying so.
+# Skipped, saying why, only when the cluster's packages are missing.
 use strict;
 use warnings FATAL => 'all';
 
@@ -24,12 +23,6 @@ use PassportTest qw(rst_fault);
 use PassportCluster ();
 
 my $why = PassportCluster::missing();
-unless ($why) {
-    my ($knows, $out) = PassportCluster::knows('store', 'PassportCache redis:127.0.0.1:6379',
-                                               'PassportThrottle 10 300');
-    $why = "this mod_passport does not know the shared store's directives yet (httpd -t: $out); "
-         . 'these tests are written for them (issue 13)' unless $knows;
-}
 plan tests => 22, need({ ($why || 'the shared store') => !$why });
 
 my $template = do { open my $fh, '<', PassportCluster::top() . '/conf/cluster-node.conf.in' or die; local $/; <$fh> };
