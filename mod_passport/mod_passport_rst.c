@@ -63,6 +63,29 @@ static void count_certificates(request_rec *r, const pp_rst_tokens_t *tokens)
         pp_stat_add(r->server, PP_STAT_CERTIFICATES, (apr_uint64_t)n);
 }
 
+/* The plan's tokens for acct, issued and recorded: 1; or 0, the fault
+ * answered and its status in *sent. Sign-in and renewal alike. */
+static int issue(request_rec *r, const pp_srv_cfg_t *c,
+                 const pp_rst_plan_t *plan, const pp_account_t *acct,
+                 apr_int64_t now, pp_rst_tokens_t *tokens, int *sent)
+{
+    pp_rst_refusal_t no;
+    int ok = pp_rst_issue(r->pool, c->realm, plan, acct, now, tokens, &no);
+
+    log_notes(r, tokens->notes);
+    if (!ok) {
+        *sent = fault(r, HTTP_OK, plan->dialect, no.kind, no.why);
+        return 0;
+    }
+    if (!pp_db_record(r, c, acct, (const pp_grant_t *)tokens->grants->elts,
+                      tokens->grants->nelts, tokens->expires)) {
+        *sent = fault(r, HTTP_OK, plan->dialect, PP_FAULT_SERVER, "Tokens "
+                      "could not be issued");
+        return 0;
+    }
+    return 1;
+}
+
 /* A renewal that failed for want of a credential: a failure for the
  * account the legacy token names, from this address, as a wrong
  * password would be. */
@@ -95,7 +118,7 @@ static int renew(request_rec *r, const pp_srv_cfg_t *c,
     pp_account_t acct;
     pp_throttle_t th;
     const char *signin, *answer;
-    int planned;
+    int planned, sent;
 
     planned = pp_renew_plan(r->pool, c->realm, req, now, pp_is_https(r),
                             &plan, &rn, &no);
@@ -119,15 +142,8 @@ static int renew(request_rec *r, const pp_srv_cfg_t *c,
     }
     if (!pp_renew_account(r->pool, &rn, &acct, &no))
         return renewal_refused(r, c, &th, plan.dialect, &rn, &no);
-    if (!pp_rst_issue(r->pool, c->realm, &plan, &acct, now, &tokens, &no)) {
-        log_notes(r, tokens.notes);
-        return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
-    }
-    log_notes(r, tokens.notes);
-    if (!pp_db_record(r, c, &acct, (const pp_grant_t *)tokens.grants->elts,
-                      tokens.grants->nelts, tokens.expires))
-        return fault(r, HTTP_OK, plan.dialect, PP_FAULT_SERVER, "Tokens "
-                     "could not be issued");
+    if (!issue(r, c, &plan, &acct, now, &tokens, &sent))
+        return sent;
     answer = pp_renew_answer(r->pool, &plan, &acct, now, &tokens, &rn,
                              req->renew);
     if (answer == NULL) {
@@ -156,7 +172,7 @@ int pp_rst_handler(request_rec *r)
     pp_auth_status_t st;
     apr_size_t len;
     char *body;
-    int i;
+    int i, sent;
 
     if (r->handler == NULL || strcmp(r->handler, "passport-rst") != 0)
         return DECLINED;
@@ -191,15 +207,8 @@ int pp_rst_handler(request_rec *r)
         pp_rst_password_refused(st == PP_AUTH_UNAVAILABLE, &no);
         return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
     }
-    if (!pp_rst_issue(r->pool, c->realm, &plan, &acct, now, &tokens, &no)) {
-        log_notes(r, tokens.notes);
-        return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
-    }
-    log_notes(r, tokens.notes);
-    if (!pp_db_record(r, c, &acct, (const pp_grant_t *)tokens.grants->elts,
-                      tokens.grants->nelts, tokens.expires))
-        return fault(r, HTTP_OK, plan.dialect, PP_FAULT_SERVER, "Tokens "
-                     "could not be issued");
+    if (!issue(r, c, &plan, &acct, now, &tokens, &sent))
+        return sent;
     count_certificates(r, &tokens);
     return pp_send(r, HTTP_OK, plan.dialect->content_type, "no-cache",
                    pp_rst_answer(r->pool, &plan, &acct, now, &tokens));
