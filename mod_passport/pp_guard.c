@@ -27,23 +27,6 @@ static apr_status_t key_free(void *data)
     return APR_SUCCESS;
 }
 
-static EVP_MAC_CTX *hmac_sha256(const unsigned char *key, apr_size_t len)
-{
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
-    OSSL_PARAM params[2];
-
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                                 (char *)"SHA256", 0);
-    params[1] = OSSL_PARAM_construct_end();
-    EVP_MAC_free(mac);         /* the context keeps its own reference */
-    if (ctx != NULL && EVP_MAC_init(ctx, key, len, params) != 1) {
-        EVP_MAC_CTX_free(ctx);
-        ctx = NULL;
-    }
-    return ctx;
-}
-
 pp_guard_key_t *pp_guard_key(apr_pool_t *p, const pp_keyring_t *ring,
                              const char *realm_name, const char **err)
 {
@@ -57,7 +40,7 @@ pp_guard_key_t *pp_guard_key(apr_pool_t *p, const pp_keyring_t *ring,
         *err = "no key";
         return NULL;
     }
-    ctx = hmac_sha256(APR_ARRAY_IDX(ring->keys, 0, pp_key_t).raw,
+    ctx = pp_keys_hmac_sha256(APR_ARRAY_IDX(ring->keys, 0, pp_key_t).raw,
                       PP_KEY_LEN);
     ok = ctx != NULL
          && EVP_MAC_update(ctx, (const unsigned char *)STORE_LABEL,
@@ -69,7 +52,7 @@ pp_guard_key_t *pp_guard_key(apr_pool_t *p, const pp_keyring_t *ring,
     EVP_MAC_CTX_free(ctx);
     k = apr_pcalloc(p, sizeof(*k));
     if (ok)
-        k->keyed = hmac_sha256(derived, sizeof(derived));
+        k->keyed = pp_keys_hmac_sha256(derived, sizeof(derived));
     OPENSSL_cleanse(derived, sizeof(derived));
     if (k->keyed == NULL) {
         *err = "HMAC-SHA256 failed";

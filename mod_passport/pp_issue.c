@@ -10,11 +10,20 @@
 #include <openssl/crypto.h>
 #include <string.h>
 
-/* Seal t for g: its ticket, compact form and MBI secret. what names
- * the ticket in an error. */
+/* What t is, for an error. */
+static const char *ticket_name(apr_pool_t *p, const pp_ticket_t *t)
+{
+    if (t->version == PP_TICKET_VERSION_SHARED)
+        return apr_psprintf(p, "one ticket for %d addresses "
+                            "(PassportSharedTicket)", t->naudiences);
+    return apr_psprintf(p, "a ticket for '%s'",
+                        pp_log_escape(p, t->audience));
+}
+
+/* Seal t for g: its ticket, compact form and MBI secret. */
 static int seal_grant(apr_pool_t *p, const pp_realm_t *realm,
                       const pp_account_t *acct, const pp_ticket_t *t,
-                      pp_grant_t *g, const char *what, const char **err)
+                      pp_grant_t *g, const char **err)
 {
     const pp_key_t *key = &APR_ARRAY_IDX(realm->keyring->keys, 0, pp_key_t);
     unsigned char secret[PP_MBI_SECRET_LEN];
@@ -22,7 +31,8 @@ static int seal_grant(apr_pool_t *p, const pp_realm_t *realm,
     g->expires = t->expires;
     g->ticket = pp_ticket_seal(p, realm->keyring, realm->name, t, err);
     if (g->ticket == NULL) {
-        *err = apr_psprintf(p, "cannot seal %s: %s", what, *err);
+        *err = apr_psprintf(p, "cannot seal %s: %s", ticket_name(p, t),
+                            *err);
         return 0;
     }
     g->compact = pp_compact(p, g->ticket, acct->puid);
@@ -64,8 +74,7 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
         t.audience = g->audience;
         t.expires = now + (g->lifetime > 0 ? g->lifetime
                                            : realm->ticket_lifetime);
-        if (!seal_grant(p, realm, acct, &t, g, apr_psprintf(p, "a ticket "
-                        "for '%s'", pp_log_escape(p, g->audience)), err))
+        if (!seal_grant(p, realm, acct, &t, g, err))
             return 0;
     }
     *expires = now + realm->ticket_lifetime;
@@ -94,8 +103,7 @@ int pp_issue_shared(apr_pool_t *p, const pp_realm_t *realm,
     t.audiences = audiences;
     t.naudiences = n;
     t.expires = now + realm->ticket_lifetime;
-    return seal_grant(p, realm, acct, &t, out, apr_psprintf(p, "one ticket "
-                      "for %d addresses (PassportSharedTicket)", n), err);
+    return seal_grant(p, realm, acct, &t, out, err);
 }
 
 const char *pp_compact(apr_pool_t *p, const char *ticket, apr_uint64_t puid)

@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,10 +42,37 @@ static int derive(const unsigned char raw[PP_KEY_LEN], const char *label,
     return 1;
 }
 
+EVP_MAC_CTX *pp_keys_hmac_sha256(const unsigned char *key, apr_size_t len)
+{
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+    OSSL_PARAM params[2];
+
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                 (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    EVP_MAC_free(mac);         /* the context keeps its own reference */
+    if (ctx != NULL && EVP_MAC_init(ctx, key, len, params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
+}
+
 void pp_keyring_wipe(pp_keyring_t *ring)
 {
+    int i;
+
     if (ring == NULL || ring->keys == NULL)
         return;
+    for (i = 0; i < ring->keys->nelts; i++) {
+        pp_key_t *k = &APR_ARRAY_IDX(ring->keys, i, pp_key_t);
+
+        EVP_MAC_CTX_free(k->mbi_mac);   /* wipes its copy of the key */
+        k->mbi_mac = NULL;
+    }
+    EVP_CIPHER_free(ring->aes_gcm);
+    ring->aes_gcm = NULL;
     OPENSSL_cleanse(ring->keys->elts,
                     (size_t)ring->keys->nalloc * sizeof(pp_key_t));
     ring->keys->nelts = 0;
@@ -92,6 +120,7 @@ static int parse_lines(apr_pool_t *p, pp_keyring_t *ring, char *copy,
             return 0;
         }
         k = apr_array_push(ring->keys);
+        k->mbi_mac = NULL;
         memcpy(k->raw, raw, PP_KEY_LEN);
         OPENSSL_cleanse(raw, len);
         if (!derive(k->raw, "mod_passport ticket seal v1", k->seal)
@@ -100,6 +129,7 @@ static int parse_lines(apr_pool_t *p, pp_keyring_t *ring, char *copy,
                                 "(HMAC-SHA256)", lineno);
             return 0;
         }
+        k->mbi_mac = pp_keys_hmac_sha256(k->mbi, PP_KEY_LEN);
     }
     if (ring->keys->nelts == 0) {
         *err = "no key in the file (want one base64 line of 32 bytes)";
@@ -123,6 +153,7 @@ pp_keyring_t *pp_keyring_parse(apr_pool_t *p, const char *text,
         if (*c == '\n')
             lines++;
     ring->keys = apr_array_make(p, lines, sizeof(pp_key_t));
+    ring->aes_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
     /* the keys are wiped when their pool goes, wherever the ring went */
     apr_pool_cleanup_register(p, ring, wipe_ring, apr_pool_cleanup_null);
     ok = parse_lines(p, ring, copy, err);

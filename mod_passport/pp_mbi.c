@@ -196,9 +196,22 @@ int pp_mbi_secret(const pp_key_t *key, const char *ticket,
 {
     unsigned char full[32];
     unsigned int n = sizeof(full);
-    int ok = HMAC(EVP_sha256(), key->mbi, PP_KEY_LEN,
+    EVP_MAC_CTX *mac = key->mbi_mac ? EVP_MAC_CTX_dup(key->mbi_mac) : NULL;
+    size_t got = 0;
+    int ok;
+
+    /* the key's own keyed HMAC, copied; without one, a one-shot HMAC
+     * (which looks the algorithm up and keys it every time) */
+    if (mac != NULL)
+        ok = EVP_MAC_update(mac, (const unsigned char *)ticket,
+                            strlen(ticket)) == 1
+             && EVP_MAC_final(mac, full, &got, sizeof(full)) == 1
+             && got == sizeof(full);
+    else
+        ok = HMAC(EVP_sha256(), key->mbi, PP_KEY_LEN,
                   (const unsigned char *)ticket, strlen(ticket), full, &n)
              != NULL && n == sizeof(full);
+    EVP_MAC_CTX_free(mac);
 
     if (ok)
         memcpy(out, full, PP_MBI_SECRET_LEN);

@@ -52,16 +52,20 @@ static const char *aad_of(apr_pool_t *p, int version, const char *realm)
 
 /* One AES-256-GCM pass. enc: 1 seals (writes tag), 0 opens (checks
  * tag). Returns 1 on success. The context is freed on every path. */
-static int gcm(int enc, const unsigned char *key, const unsigned char *nonce,
-               const char *aad, const unsigned char *in, int inlen,
-               unsigned char *out, unsigned char *tag)
+static int gcm(const pp_keyring_t *ring, int enc, const unsigned char *key,
+               const unsigned char *nonce, const char *aad,
+               const unsigned char *in, int inlen, unsigned char *out,
+               unsigned char *tag)
 {
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    /* the ring's, fetched once; EVP_aes_256_gcm() looks it up each time */
+    const EVP_CIPHER *cipher = ring->aes_gcm ? ring->aes_gcm
+                                             : EVP_aes_256_gcm();
     int n = 0, fin = 0, ok = 0;
 
     if (ctx == NULL)
         return 0;
-    if (EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce, enc) == 1
+    if (EVP_CipherInit_ex(ctx, cipher, NULL, key, nonce, enc) == 1
         && EVP_CipherUpdate(ctx, NULL, &n, (const unsigned char *)aad,
                             (int)strlen(aad)) == 1
         && EVP_CipherUpdate(ctx, out, &n, in, inlen) == 1
@@ -167,8 +171,9 @@ const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
     buf[0] = (unsigned char)version;
     if (RAND_bytes(buf + 1, NONCE_LEN) != 1)
         *err = "the random generator failed";
-    else if (!gcm(1, key->seal, buf + 1, aad_of(p, version, realm), plain,
-                  (int)n, buf + 1 + NONCE_LEN, buf + 1 + NONCE_LEN + n))
+    else if (!gcm(ring, 1, key->seal, buf + 1, aad_of(p, version, realm),
+                  plain, (int)n, buf + 1 + NONCE_LEN,
+                  buf + 1 + NONCE_LEN + n))
         *err = "AES-256-GCM failed";
     else
         sealed = pp_b64url_encode(p, buf, total);
@@ -270,7 +275,7 @@ pp_ticket_status_t pp_ticket_open(apr_pool_t *p, const pp_keyring_t *ring,
     for (i = 0; i < ring->keys->nelts && !opened; i++) {
         const pp_key_t *k = &APR_ARRAY_IDX(ring->keys, i, pp_key_t);
 
-        opened = gcm(0, k->seal, buf + 1, aad, buf + 1 + NONCE_LEN, (int)n,
+        opened = gcm(ring, 0, k->seal, buf + 1, aad, buf + 1 + NONCE_LEN, (int)n,
                      plain, buf + 1 + NONCE_LEN + n);
     }
     if (!opened) {

@@ -1,9 +1,11 @@
-/* When OpenSSL fails: HMAC() and EVP_Digest() returning failure must
+/* When OpenSSL fails: HMAC() (or EVP_MAC_final(), which the keyed MBI
+ * HMAC of a keyring ends with) and EVP_Digest() returning failure must
  * never leave zero or half-made keys in use, and every caller in the
  * core must say so.
  *
- * This test is linked with -Wl,--wrap=HMAC -Wl,--wrap=EVP_Digest
- * (Makefile.am): the core's calls land in the __wrap_ functions below,
+ * This test is linked with -Wl,--wrap=HMAC -Wl,--wrap=EVP_MAC_final
+ * -Wl,--wrap=EVP_Digest (Makefile.am): the core's calls land in the
+ * __wrap_ functions below,
  * which pass them on to OpenSSL until told to fail, and then return
  * failure without writing their output, as a failing OpenSSL may. */
 #include "tap.h"
@@ -29,6 +31,10 @@ unsigned char *__real_HMAC(const EVP_MD *md, const void *key, int key_len,
 unsigned char *__wrap_HMAC(const EVP_MD *md, const void *key, int key_len,
                            const unsigned char *data, size_t data_len,
                            unsigned char *out, unsigned int *out_len);
+int __real_EVP_MAC_final(EVP_MAC_CTX *ctx, unsigned char *out,
+                         size_t *outl, size_t outsize);
+int __wrap_EVP_MAC_final(EVP_MAC_CTX *ctx, unsigned char *out,
+                         size_t *outl, size_t outsize);
 int __real_EVP_Digest(const void *data, size_t count, unsigned char *md,
                       unsigned int *size, const EVP_MD *type, ENGINE *impl);
 int __wrap_EVP_Digest(const void *data, size_t count, unsigned char *md,
@@ -43,6 +49,17 @@ unsigned char *__wrap_HMAC(const EVP_MD *md, const void *key, int key_len,
     if (hmac_ok > 0)
         hmac_ok--;
     return __real_HMAC(md, key, key_len, data, data_len, out, out_len);
+}
+
+/* one HMAC, counted as HMAC() is */
+int __wrap_EVP_MAC_final(EVP_MAC_CTX *ctx, unsigned char *out,
+                         size_t *outl, size_t outsize)
+{
+    if (hmac_ok == 0)
+        return 0;
+    if (hmac_ok > 0)
+        hmac_ok--;
+    return __real_EVP_MAC_final(ctx, out, outl, outsize);
 }
 
 int __wrap_EVP_Digest(const void *data, size_t count, unsigned char *md,
@@ -91,6 +108,19 @@ int main(void)
 
     /* the server's secret */
     ok(pp_mbi_secret(key, "ticketA", good) == 1, "the secret derives");
+    {
+        /* a key whose keyed HMAC could not be made keys its own */
+        pp_key_t bare = *key;
+
+        bare.mbi_mac = NULL;
+        ok(pp_mbi_secret(&bare, "ticketA", secret) == 1
+           && memcmp(secret, good, sizeof(good)) == 0,
+           "a key without its keyed HMAC derives the same secret");
+        hmac_ok = 0;
+        ok(pp_mbi_secret(&bare, "ticketA", secret) == 0,
+           "and reports HMAC()'s failure");
+        hmac_ok = -1;
+    }
     memset(secret, 0, sizeof(secret));
     hmac_ok = 0;
     ok(pp_mbi_secret(key, "ticketA", secret) == 0,
