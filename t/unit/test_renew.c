@@ -280,6 +280,25 @@ static void capture(apr_pool_t *p, const char *cap)
        "a prefixed Signature, double quotes, an end tag: the same canonical "
        "bytes");
 
+    /* white space, a comment and a processing instruction around
+     * SignedInfo change nothing: the element signed is found again in
+     * a tree that has them; white space inside it is signed with it */
+    doc = replace(p, cap, "<Signature xmlns='http://www.w3.org/2000/09/"
+                  "xmldsig#'><SignedInfo", "\n  <!-- c --><?pi x?>\n  "
+                  "<Signature xmlns='http://www.w3.org/2000/09/xmldsig#'>"
+                  "\n    <!-- before --><SignedInfo");
+    ok(doc && pp_soap_parse_rst(p, doc, strlen(doc), &req, &err) == PP_SOAP_OK
+       && req.renew && strcmp(req.renew->signed_info, TEMPLATE) == 0,
+       "blanks, a comment and a PI outside SignedInfo: the same canonical "
+       "bytes");
+    doc = replace(p, cap, "<SignatureMethod ", "\n  <SignatureMethod ");
+    ok(doc && pp_soap_parse_rst(p, doc, strlen(doc), &req, &err) == PP_SOAP_OK
+       && req.renew && strstr(req.renew->signed_info,
+                              "></CanonicalizationMethod>\n  <Signature"
+                              "Method ") != NULL
+       && req.renew->signed_info_len == strlen(TEMPLATE) + 3,
+       "white space inside SignedInfo is in its canonical form");
+
     /* what makes a renewal malformed */
     doc = replace(p, cap, "<CipherValue>" CAP_CIPHER "</CipherValue>",
                   "<CipherValue/>");

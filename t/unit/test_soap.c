@@ -79,6 +79,25 @@ int main(void)
              &req, &err) == PP_SOAP_OK, "default namespace and odd prefixes");
     is_str(req.username, "bob@example.com", "text trimmed");
     is_str(req.password, "p&w", "entities decoded");
+    /* text is all of an element's text, in order, CDATA and references
+     * included; an attribute's '&' comes back as itself */
+    ok(parse(p, "<Envelope xmlns=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+             "<Header><x:Security xmlns:x=\"http://schemas.xmlsoap.org/ws/2003/06/secext\">"
+             "<x:UsernameToken><x:Username>al<i>ic</i>e&#64;exa<![CDATA[mple]]>.com"
+             "</x:Username><x:Password>  </x:Password></x:UsernameToken>"
+             "</x:Security></Header><Body><wst:RequestSecurityToken "
+             "xmlns:wst=\"http://schemas.xmlsoap.org/ws/2004/04/trust\">"
+             "<wsp:AppliesTo xmlns:wsp=\"http://schemas.xmlsoap.org/ws/2002/12/policy\">"
+             "<wsa:EndpointReference xmlns:wsa=\"http://schemas.xmlsoap.org/ws/2004/03/addressing\">"
+             "<wsa:Address>contacts.msn.com</wsa:Address></wsa:EndpointReference>"
+             "</wsp:AppliesTo><p:PolicyReference xmlns:p=\"http://schemas.xmlsoap.org/ws/2003/06/secext\" "
+             "URI=\"?a=1&amp;b=&#38;&lt;&#x26;\"/></wst:RequestSecurityToken></Body></Envelope>",
+             &req, &err) == PP_SOAP_OK, "mixed content and references");
+    is_str(req.username, "alice@example.com", "text across a child, a "
+           "reference and CDATA");
+    is_str(req.password, "", "a password of blanks is there, trimmed");
+    is_str(item(&req, 0)->policy, "?a=1&b=&<&", "attribute references "
+           "decoded");
     ok(req.items->nelts == 1, "a single RequestSecurityToken in the Body");
 
     st = parse(p, "<S:Envelope xmlns:S=\"urn:not-soap\"><S:Body>" RST("x")

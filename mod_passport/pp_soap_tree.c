@@ -1,0 +1,400 @@
+/*
+ * pp_soap_tree.c - the safe parse of a SOAP request: libxml2 reads the
+ * bytes (no network, no entity substitution, no DOCTYPE, a depth limit)
+ * and its SAX2 events build a small tree of elements, attributes and
+ * text in the request's pool. libxml2's own tree (a malloc for every
+ * node, name and attribute, and a free for each afterwards) cost two
+ * thirds of the parse of an RST.srf request; it is built only where a
+ * signature needs its exclusive canonical form (pp_xtree_canonical).
+ */
+#include "pp_soap_tree.h"
+
+#include <apr_strings.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/c14n.h>
+#include <string.h>
+
+void pp_soap_init(void)
+{
+    xmlInitParser();
+}
+
+/* libxml2 reports some errors (encoding conversion) through its generic
+ * handler, whatever the parse options: keep them off stderr (Apache's
+ * error log); the parse status carries the reason. */
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+/* What the SAX callbacks below tell the parse, through ctxt->_private.
+ * The reasons a parse stops come from these flags, set by our own code,
+ * never from libxml2's error messages (whose words change between
+ * versions). */
+typedef struct {
+    int doctype;                    /* a DOCTYPE or entity declaration */
+    int too_deep;                   /* an element below PP_SOAP_MAX_DEPTH */
+    int depth;                      /* elements open now; the root is 1 */
+    /* the pool tree (pp_xtree_parse) */
+    apr_pool_t *p;
+    pp_xnode_t *root, *open;        /* the element being read */
+    /* or libxml2's tree builders, wrapped (pp_xtree_canonical) */
+    startElementNsSAX2Func start;
+    endElementNsSAX2Func end;
+} guard_t;
+
+/* A DOCTYPE (internal or external subset) or an entity declaration
+ * stops the parser: nothing in an RST needs one, and refusing it
+ * closes the door on entity expansion and external fetches. */
+static void stop_on_subset(void *vctx, const xmlChar *name,
+                           const xmlChar *ext, const xmlChar *sys)
+{
+    xmlParserCtxtPtr ctxt = vctx;
+
+    (void)name; (void)ext; (void)sys;
+    ((guard_t *)ctxt->_private)->doctype = 1;
+    xmlStopParser(ctxt);
+}
+
+static void stop_on_entity(void *vctx, const xmlChar *name, int type,
+                           const xmlChar *pub, const xmlChar *sys,
+                           xmlChar *content)
+{
+    (void)name; (void)type; (void)pub; (void)sys; (void)content;
+    stop_on_subset(vctx, NULL, NULL, NULL);
+}
+
+/* Our depth limit, enforced while the document is read: the element
+ * that would open level PP_SOAP_MAX_DEPTH + 1 stops the parser before
+ * it is built, whatever follows it. 1: go on and build it. */
+static int deeper(xmlParserCtxtPtr ctxt, guard_t *g)
+{
+    if (g->too_deep)
+        return 0;
+    if (++g->depth > PP_SOAP_MAX_DEPTH) {
+        g->too_deep = 1;
+        xmlStopParser(ctxt);
+        return 0;
+    }
+    return 1;
+}
+
+static void append(guard_t *g, pp_xnode_t *n)
+{
+    n->parent = g->open;
+    if (g->open == NULL)
+        g->root = n;
+    else if (g->open->last == NULL)
+        g->open->children = g->open->last = n;
+    else
+        g->open->last = g->open->last->next = n;
+}
+
+/* An attribute's value as libxml2 hands it to SAX2: normalised, every
+ * reference resolved, except that each '&' comes as "&#38;". */
+static const char *attr_value(apr_pool_t *p, const xmlChar *v,
+                              const xmlChar *end)
+{
+    char *out = apr_pstrmemdup(p, (const char *)v, (apr_size_t)(end - v));
+    char *r, *w;
+
+    if (strchr(out, '&') == NULL)
+        return out;
+    for (r = w = out; *r; )
+        if (strncmp(r, "&#38;", 5) == 0) {
+            *w++ = '&';
+            r += 5;
+        }
+        else
+            *w++ = *r++;
+    *w = '\0';
+    return out;
+}
+
+static void tree_start(void *vctx, const xmlChar *localname,
+                       const xmlChar *prefix, const xmlChar *uri,
+                       int nb_namespaces, const xmlChar **namespaces,
+                       int nb_attributes, int nb_defaulted,
+                       const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = vctx;
+    guard_t *g = ctxt->_private;
+    pp_xnode_t *n;
+    int i;
+
+    (void)prefix; (void)nb_namespaces; (void)namespaces; (void)nb_defaulted;
+    if (!deeper(ctxt, g))
+        return;
+    n = apr_pcalloc(g->p, sizeof(*n));
+    n->name = apr_pstrdup(g->p, (const char *)localname);
+    n->ns = uri ? apr_pstrdup(g->p, (const char *)uri) : NULL;
+    if (nb_attributes > 0) {
+        const char **a = apr_palloc(g->p, (2 * (apr_size_t)nb_attributes + 1)
+                                          * sizeof(*a));
+
+        /* five pointers each: local name, prefix, URI, value, its end */
+        for (i = 0; i < nb_attributes; i++) {
+            const xmlChar **at = attributes + 5 * i;
+
+            a[2 * i] = apr_pstrdup(g->p, (const char *)at[0]);
+            a[2 * i + 1] = attr_value(g->p, at[3], at[4]);
+        }
+        a[2 * i] = NULL;
+        n->attrs = a;
+    }
+    append(g, n);
+    g->open = n;
+}
+
+static void tree_end(void *vctx, const xmlChar *localname,
+                     const xmlChar *prefix, const xmlChar *uri)
+{
+    guard_t *g = ((xmlParserCtxtPtr)vctx)->_private;
+
+    (void)localname; (void)prefix; (void)uri;
+    if (g->too_deep || g->open == NULL)
+        return;                     /* nothing more is built */
+    g->depth--;
+    g->open = g->open->parent;
+}
+
+/* Text (and CDATA, XML_PARSE_NOCDATA), joined to the text just before. */
+static void tree_text(void *vctx, const xmlChar *s, int len)
+{
+    guard_t *g = ((xmlParserCtxtPtr)vctx)->_private;
+    pp_xnode_t *last, *n;
+    char *t;
+
+    if (g->too_deep || g->open == NULL || len <= 0)
+        return;
+    last = g->open->last;
+    if (last != NULL && last->name == NULL) {
+        t = apr_palloc(g->p, last->len + (apr_size_t)len + 1);
+        memcpy(t, last->text, last->len);
+        memcpy(t + last->len, s, (apr_size_t)len);
+        last->len += (apr_size_t)len;
+        t[last->len] = '\0';
+        last->text = t;
+        return;
+    }
+    n = apr_pcalloc(g->p, sizeof(*n));
+    n->text = apr_pstrmemdup(g->p, (const char *)s, (apr_size_t)len);
+    n->len = (apr_size_t)len;
+    append(g, n);
+}
+
+/* libxml2's tree builders, behind the depth limit. */
+static void doc_start(void *vctx, const xmlChar *localname,
+                      const xmlChar *prefix, const xmlChar *uri,
+                      int nb_namespaces, const xmlChar **namespaces,
+                      int nb_attributes, int nb_defaulted,
+                      const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = vctx;
+    guard_t *g = ctxt->_private;
+
+    if (deeper(ctxt, g))
+        g->start(vctx, localname, prefix, uri, nb_namespaces, namespaces,
+                 nb_attributes, nb_defaulted, attributes);
+}
+
+static void doc_end(void *vctx, const xmlChar *localname,
+                    const xmlChar *prefix, const xmlChar *uri)
+{
+    guard_t *g = ((xmlParserCtxtPtr)vctx)->_private;
+
+    if (g->too_deep)
+        return;
+    g->depth--;
+    g->end(vctx, localname, prefix, uri);
+}
+
+/* One safe parse of buf. tree: into the pool tree (*root); otherwise
+ * into libxml2's (*doc, the caller frees it). PP_SOAP_OK or why not. */
+static pp_soap_status_t parse(apr_pool_t *p, const char *buf, apr_size_t len,
+                              int tree, pp_xnode_t **root, xmlDocPtr *doc,
+                              const char **err)
+{
+    xmlParserCtxtPtr ctxt;
+    xmlSAXHandlerPtr sax;
+    xmlDocPtr got;
+    guard_t guard;
+    pp_soap_status_t st = PP_SOAP_OK;
+
+    if (buf == NULL || len == 0) {
+        *err = "empty request body";
+        return PP_SOAP_EMPTY;
+    }
+    if (len > 0x7fffffff) {
+        *err = "request body too large";
+        return PP_SOAP_MALFORMED;
+    }
+    xmlSetGenericErrorFunc(NULL, silent);   /* this thread's handler */
+    ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL) {
+        *err = "out of memory";
+        return PP_SOAP_MALFORMED;
+    }
+    sax = ctxt->sax;
+    memset(&guard, 0, sizeof(guard));
+    guard.p = p;
+    guard.start = sax->startElementNs;
+    guard.end = sax->endElementNs;
+    if (guard.start == NULL || guard.end == NULL) {
+        xmlFreeParserCtxt(ctxt);
+        *err = "the XML parser has no SAX2 element handlers";
+        return PP_SOAP_MALFORMED;
+    }
+    ctxt->_private = &guard;
+    sax->internalSubset = stop_on_subset;
+    sax->externalSubset = stop_on_subset;
+    sax->entityDecl = stop_on_entity;
+    if (tree) {
+        /* no document: only our own callbacks build anything */
+        sax->startDocument = NULL;
+        sax->endDocument = NULL;
+        sax->startElement = NULL;
+        sax->endElement = NULL;
+        sax->reference = NULL;
+        sax->comment = NULL;
+        sax->processingInstruction = NULL;
+        sax->cdataBlock = NULL;
+        sax->startElementNs = tree_start;
+        sax->endElementNs = tree_end;
+        sax->characters = tree_text;
+        sax->ignorableWhitespace = tree_text;
+    }
+    else {
+        sax->startElementNs = doc_start;
+        sax->endElementNs = doc_end;
+    }
+    /* NONET: no network; no NOENT (entities are not substituted), no
+     * DTDLOAD/DTDATTR; no HUGE, so libxml2's own size limits stay on
+     * (its depth limit, 256, is never reached: ours is lower). Errors
+     * are reported through the status, not stderr. */
+    got = xmlCtxtReadMemory(ctxt, buf, (int)len, "rst.xml", NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR
+                            | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+    if (guard.doctype) {
+        *err = "a DOCTYPE is not allowed";
+        st = PP_SOAP_DOCTYPE;
+    }
+    else if (guard.too_deep) {
+        *err = apr_psprintf(p, "elements nested deeper than %d",
+                            PP_SOAP_MAX_DEPTH);
+        st = PP_SOAP_TOO_DEEP;
+    }
+    else if (!ctxt->wellFormed || (!tree && got == NULL)) {
+        const xmlError *e = xmlCtxtGetLastError(ctxt);
+        char *msg = apr_pstrdup(p, e && e->message ? e->message : ""), *m;
+
+        /* one line; and libxml2 quotes input bytes after "Bytes:" (a
+         * password with bad UTF-8, say): never pass those on */
+        if ((m = strstr(msg, "Bytes:")) != NULL)
+            *m = '\0';
+        for (m = msg; *m; m++)
+            if (*m == '\n' || *m == '\r')
+                *m = *(m + 1) ? ' ' : '\0';
+        *err = apr_psprintf(p, "malformed XML%s%s", *msg ? ": " : "", msg);
+        st = PP_SOAP_MALFORMED;
+    }
+    else if (tree ? guard.root == NULL : xmlDocGetRootElement(got) == NULL) {
+        *err = "no root element";
+        st = PP_SOAP_MALFORMED;
+    }
+    xmlFreeParserCtxt(ctxt);
+    if (got != NULL && (tree || st != PP_SOAP_OK)) {
+        xmlFreeDoc(got);
+        got = NULL;
+    }
+    if (st == PP_SOAP_OK) {
+        if (tree)
+            *root = guard.root;
+        else
+            *doc = got;
+    }
+    return st;
+}
+
+pp_soap_status_t pp_xtree_parse(apr_pool_t *p, const char *buf,
+                                apr_size_t len, pp_xnode_t **root,
+                                const char **err)
+{
+    *root = NULL;
+    return parse(p, buf, len, 1, root, NULL, err);
+}
+
+/* ---- exclusive canonical form ------------------------------------------ */
+
+/* Only the element and what lies inside it is visible. For a namespace
+ * or an attribute, libxml2 passes the element that carries it as
+ * parent. */
+static int inside(void *top, xmlNodePtr node, xmlNodePtr parent)
+{
+    const xmlNode *n = (node->type == XML_NAMESPACE_DECL
+                        || node->type == XML_ATTRIBUTE_NODE) ? parent : node;
+
+    for (; n != NULL; n = n->parent)
+        if (n == top)
+            return 1;
+    return 0;
+}
+
+/* The element of doc that el is in the pool tree: the same bytes give
+ * the same elements in the same order, so follow el's path from the
+ * root by position among element children. */
+static xmlNode *same_element(apr_pool_t *p, xmlDocPtr doc,
+                             const pp_xnode_t *el)
+{
+    apr_array_header_t *path = apr_array_make(p, 8, sizeof(int));
+    const pp_xnode_t *n, *c;
+    xmlNode *x = xmlDocGetRootElement(doc);
+    int i, k;
+
+    for (n = el; n->parent != NULL; n = n->parent) {
+        for (k = 0, c = n->parent->children; c != n; c = c->next)
+            if (c->name != NULL)
+                k++;
+        APR_ARRAY_PUSH(path, int) = k;
+    }
+    for (i = path->nelts - 1; x != NULL && i >= 0; i--) {
+        k = APR_ARRAY_IDX(path, i, int);
+        for (x = x->children; x != NULL; x = x->next)
+            if (x->type == XML_ELEMENT_NODE && k-- == 0)
+                break;
+    }
+    return x;
+}
+
+int pp_xtree_canonical(apr_pool_t *p, const char *buf, apr_size_t len,
+                       const pp_xnode_t *el, const char **out,
+                       apr_size_t *outlen)
+{
+    xmlDocPtr doc = NULL;
+    xmlOutputBufferPtr ob;
+    xmlNode *x;
+    const char *err;
+    int n = -1;
+
+    *out = NULL;
+    /* every blank between elements kept: the signature covers them */
+    if (parse(p, buf, len, 0, NULL, &doc, &err) != PP_SOAP_OK)
+        return 0;
+    x = same_element(p, doc, el);
+    ob = x ? xmlAllocOutputBuffer(NULL) : NULL;
+    if (ob != NULL) {
+        n = xmlC14NExecute(doc, inside, x, XML_C14N_EXCLUSIVE_1_0, NULL, 0,
+                           ob);
+        if (n >= 0 && xmlOutputBufferGetContent(ob) != NULL) {
+            *outlen = xmlOutputBufferGetSize(ob);
+            *out = apr_pstrmemdup(p,
+                                  (const char *)xmlOutputBufferGetContent(ob),
+                                  *outlen);
+        }
+        xmlOutputBufferClose(ob);
+    }
+    xmlFreeDoc(doc);
+    return n >= 0 && *out != NULL;
+}
