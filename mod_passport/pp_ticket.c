@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define NONCE_LEN 12
+#define NONCE_LEN PP_TICKET_NONCE_LEN
 #define TAG_LEN   16
 #define FIXED_LEN (8 + 4 + 4)            /* puid, issued, expires */
 /* version, nonce and tag around the ciphertext */
@@ -147,6 +147,15 @@ const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
                            const char *realm, const pp_ticket_t *t,
                            const char **err)
 {
+    return pp_ticket_seal_nonce(p, ring, realm, t, NULL, err);
+}
+
+/* nonce NULL: one is drawn here. */
+const char *pp_ticket_seal_nonce(apr_pool_t *p, const pp_keyring_t *ring,
+                                 const char *realm, const pp_ticket_t *t,
+                                 const unsigned char *nonce,
+                                 const char **err)
+{
     const pp_key_t *key;
     unsigned char *plain = NULL, *buf;
     apr_size_t n, total;
@@ -169,7 +178,9 @@ const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
     total = OVERHEAD + n;
     buf = apr_palloc(p, total);
     buf[0] = (unsigned char)version;
-    if (RAND_bytes(buf + 1, NONCE_LEN) != 1)
+    if (nonce != NULL)
+        memcpy(buf + 1, nonce, NONCE_LEN);
+    if (nonce == NULL && RAND_bytes(buf + 1, NONCE_LEN) != 1)
         *err = "the random generator failed";
     else if (!gcm(ring, 1, key->seal, buf + 1, aad_of(p, version, realm),
                   plain, (int)n, buf + 1 + NONCE_LEN,
@@ -275,8 +286,8 @@ pp_ticket_status_t pp_ticket_open(apr_pool_t *p, const pp_keyring_t *ring,
     for (i = 0; i < ring->keys->nelts && !opened; i++) {
         const pp_key_t *k = &APR_ARRAY_IDX(ring->keys, i, pp_key_t);
 
-        opened = gcm(ring, 0, k->seal, buf + 1, aad, buf + 1 + NONCE_LEN, (int)n,
-                     plain, buf + 1 + NONCE_LEN + n);
+        opened = gcm(ring, 0, k->seal, buf + 1, aad, buf + 1 + NONCE_LEN,
+                     (int)n, plain, buf + 1 + NONCE_LEN + n);
     }
     if (!opened) {
         OPENSSL_cleanse(plain, n + 16);

@@ -69,6 +69,16 @@ const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
                            const char *realm, const pp_ticket_t *t,
                            const char **err);
 
+/* The same with the caller's nonce: PP_TICKET_NONCE_LEN bytes fresh
+ * from the random generator and used for this ticket only (two tickets
+ * under one key and nonce give AES-GCM away). For a caller that seals
+ * several tickets at once and draws all their nonces in one call. */
+#define PP_TICKET_NONCE_LEN 12
+const char *pp_ticket_seal_nonce(apr_pool_t *p, const pp_keyring_t *ring,
+                                 const char *realm, const pp_ticket_t *t,
+                                 const unsigned char *nonce,
+                                 const char **err);
+
 /* Open with any key of the ring, then check expiry against now and,
  * when audience is not NULL, that the ticket carries that audience (one
  * of its audiences, for version 2). *out is filled whenever the seal

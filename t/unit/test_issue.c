@@ -41,6 +41,19 @@ int main(void)
         g[i].audience = names[i];
     ok(pp_issue(p, realm, &acct, TEST_NOW, g, 3, &expires, &err),
        "three grants issued");
+    {
+        /* their nonces are drawn together, and each is its own */
+        apr_size_t l0 = 0, l1 = 0, l2 = 0;
+        unsigned char *b0 = pp_b64url_decode(p, g[0].ticket, &l0);
+        unsigned char *b1 = pp_b64url_decode(p, g[1].ticket, &l1);
+        unsigned char *b2 = pp_b64url_decode(p, g[2].ticket, &l2);
+
+        ok(b0 && b1 && b2 && l0 > 13 && l1 > 13 && l2 > 13
+           && memcmp(b0 + 1, b1 + 1, PP_TICKET_NONCE_LEN) != 0
+           && memcmp(b0 + 1, b2 + 1, PP_TICKET_NONCE_LEN) != 0
+           && memcmp(b1 + 1, b2 + 1, PP_TICKET_NONCE_LEN) != 0,
+           "the three tickets have three different nonces");
+    }
     is_int(expires, TEST_NOW + TEST_LIFETIME, "*expires: now + the realm's "
            "ticket lifetime");
     for (i = 0; i < 3; i++) {
