@@ -7,17 +7,19 @@
 
 const char *pp_xml_escape(apr_pool_t *p, const char *s)
 {
-    apr_size_t n = 0;
+    apr_size_t plain = strcspn(s, "&<>\""), n = plain;
     const char *c;
     char *out, *o;
 
-    for (c = s; *c; c++)
+    if (s[plain] == '\0')
+        return s;                   /* most text: nothing to escape */
+    for (c = s + plain; *c; c++)
         n += (*c == '&') ? 5 : (*c == '<' || *c == '>') ? 4
            : (*c == '"') ? 6 : 1;
-    if (n == (apr_size_t)(c - s))
-        return s;
     out = o = apr_palloc(p, n + 1);
-    for (c = s; *c; c++) {
+    memcpy(o, s, plain);
+    o += plain;
+    for (c = s + plain; *c; c++) {
         switch (*c) {
         case '&': memcpy(o, "&amp;", 5); o += 5; break;
         case '<': memcpy(o, "&lt;", 4); o += 4; break;
