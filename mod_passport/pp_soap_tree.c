@@ -37,7 +37,8 @@ typedef struct {
     int doctype;                    /* a DOCTYPE or entity declaration */
     int too_deep;                   /* an element below PP_SOAP_MAX_DEPTH */
     int depth;                      /* elements open now; the root is 1 */
-    /* the pool tree (pp_xtree_parse) */
+    /* the pool tree (pp_xtree_parse), */
+    int tree;
     apr_pool_t *p;
     pp_xnode_t *root, *open;        /* the element being read */
     /* or libxml2's tree builders, wrapped (pp_xtree_canonical) */
@@ -113,51 +114,69 @@ static const char *attr_value(apr_pool_t *p, const xmlChar *v,
     return out;
 }
 
-static void tree_start(void *vctx, const xmlChar *localname,
-                       const xmlChar *prefix, const xmlChar *uri,
-                       int nb_namespaces, const xmlChar **namespaces,
-                       int nb_attributes, int nb_defaulted,
-                       const xmlChar **attributes)
+/* A pool-tree element for localname. */
+static pp_xnode_t *element(apr_pool_t *p, const xmlChar *localname,
+                           const xmlChar *uri, int nb_attributes,
+                           const xmlChar **attributes)
 {
-    xmlParserCtxtPtr ctxt = vctx;
-    guard_t *g = ctxt->_private;
-    pp_xnode_t *n;
+    pp_xnode_t *n = apr_pcalloc(p, sizeof(*n));
     int i;
 
-    (void)prefix; (void)nb_namespaces; (void)namespaces; (void)nb_defaulted;
-    if (!deeper(ctxt, g))
-        return;
-    n = apr_pcalloc(g->p, sizeof(*n));
-    n->name = apr_pstrdup(g->p, (const char *)localname);
-    n->ns = uri ? apr_pstrdup(g->p, (const char *)uri) : NULL;
+    n->name = apr_pstrdup(p, (const char *)localname);
+    n->ns = uri ? apr_pstrdup(p, (const char *)uri) : NULL;
     if (nb_attributes > 0) {
-        const char **a = apr_palloc(g->p, (2 * (apr_size_t)nb_attributes + 1)
-                                          * sizeof(*a));
+        const char **a = apr_palloc(p, (2 * (apr_size_t)nb_attributes + 1)
+                                       * sizeof(*a));
 
         /* five pointers each: local name, prefix, URI, value, its end */
         for (i = 0; i < nb_attributes; i++) {
             const xmlChar **at = attributes + 5 * i;
 
-            a[2 * i] = apr_pstrdup(g->p, (const char *)at[0]);
-            a[2 * i + 1] = attr_value(g->p, at[3], at[4]);
+            a[2 * i] = apr_pstrdup(p, (const char *)at[0]);
+            a[2 * i + 1] = attr_value(p, at[3], at[4]);
         }
         a[2 * i] = NULL;
         n->attrs = a;
     }
+    return n;
+}
+
+/* An element opens: within the depth limit, into the pool tree or
+ * libxml2's. */
+static void on_start(void *vctx, const xmlChar *localname,
+                     const xmlChar *prefix, const xmlChar *uri,
+                     int nb_namespaces, const xmlChar **namespaces,
+                     int nb_attributes, int nb_defaulted,
+                     const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = vctx;
+    guard_t *g = ctxt->_private;
+    pp_xnode_t *n;
+
+    if (!deeper(ctxt, g))
+        return;
+    if (!g->tree) {
+        g->start(vctx, localname, prefix, uri, nb_namespaces, namespaces,
+                 nb_attributes, nb_defaulted, attributes);
+        return;
+    }
+    n = element(g->p, localname, uri, nb_attributes, attributes);
     append(g, n);
     g->open = n;
 }
 
-static void tree_end(void *vctx, const xmlChar *localname,
-                     const xmlChar *prefix, const xmlChar *uri)
+static void on_end(void *vctx, const xmlChar *localname,
+                   const xmlChar *prefix, const xmlChar *uri)
 {
     guard_t *g = ((xmlParserCtxtPtr)vctx)->_private;
 
-    (void)localname; (void)prefix; (void)uri;
-    if (g->too_deep || g->open == NULL)
+    if (g->too_deep)
         return;                     /* nothing more is built */
     g->depth--;
-    g->open = g->open->parent;
+    if (!g->tree)
+        g->end(vctx, localname, prefix, uri);
+    else if (g->open != NULL)
+        g->open = g->open->parent;
 }
 
 /* Text (and CDATA, XML_PARSE_NOCDATA), joined to the text just before. */
@@ -183,32 +202,6 @@ static void tree_text(void *vctx, const xmlChar *s, int len)
     n->text = apr_pstrmemdup(g->p, (const char *)s, (apr_size_t)len);
     n->len = (apr_size_t)len;
     append(g, n);
-}
-
-/* libxml2's tree builders, behind the depth limit. */
-static void doc_start(void *vctx, const xmlChar *localname,
-                      const xmlChar *prefix, const xmlChar *uri,
-                      int nb_namespaces, const xmlChar **namespaces,
-                      int nb_attributes, int nb_defaulted,
-                      const xmlChar **attributes)
-{
-    xmlParserCtxtPtr ctxt = vctx;
-    guard_t *g = ctxt->_private;
-
-    if (deeper(ctxt, g))
-        g->start(vctx, localname, prefix, uri, nb_namespaces, namespaces,
-                 nb_attributes, nb_defaulted, attributes);
-}
-
-static void doc_end(void *vctx, const xmlChar *localname,
-                    const xmlChar *prefix, const xmlChar *uri)
-{
-    guard_t *g = ((xmlParserCtxtPtr)vctx)->_private;
-
-    if (g->too_deep)
-        return;
-    g->depth--;
-    g->end(vctx, localname, prefix, uri);
 }
 
 /* One safe parse of buf. tree: into the pool tree (*root); otherwise
@@ -240,6 +233,7 @@ static pp_soap_status_t parse(apr_pool_t *p, const char *buf, apr_size_t len,
     sax = ctxt->sax;
     memset(&guard, 0, sizeof(guard));
     guard.p = p;
+    guard.tree = tree;
     guard.start = sax->startElementNs;
     guard.end = sax->endElementNs;
     if (guard.start == NULL || guard.end == NULL) {
@@ -261,15 +255,11 @@ static pp_soap_status_t parse(apr_pool_t *p, const char *buf, apr_size_t len,
         sax->comment = NULL;
         sax->processingInstruction = NULL;
         sax->cdataBlock = NULL;
-        sax->startElementNs = tree_start;
-        sax->endElementNs = tree_end;
         sax->characters = tree_text;
         sax->ignorableWhitespace = tree_text;
     }
-    else {
-        sax->startElementNs = doc_start;
-        sax->endElementNs = doc_end;
-    }
+    sax->startElementNs = on_start;
+    sax->endElementNs = on_end;
     /* NONET: no network; no NOENT (entities are not substituted), no
      * DTDLOAD/DTDATTR; no HUGE, so libxml2's own size limits stay on
      * (its depth limit, 256, is never reached: ours is lower). Errors
