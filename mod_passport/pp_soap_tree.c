@@ -179,29 +179,38 @@ static void on_end(void *vctx, const xmlChar *localname,
         g->open = g->open->parent;
 }
 
-/* Text (and CDATA, XML_PARSE_NOCDATA), joined to the text just before. */
+/* Text (and CDATA, XML_PARSE_NOCDATA), joined to the text just before.
+ * libxml2 hands a long text over in pieces of a few hundred bytes: the
+ * room doubles as it fills, so a text of n bytes costs O(n), never a
+ * copy of all of it for every piece. */
 static void tree_text(void *vctx, const xmlChar *s, int len)
 {
     guard_t *g = ((xmlParserCtxtPtr)vctx)->_private;
-    pp_xnode_t *last, *n;
+    pp_xnode_t *n;
     char *t;
 
     if (g->too_deep || g->open == NULL || len <= 0)
         return;
-    last = g->open->last;
-    if (last != NULL && last->name == NULL) {
-        t = apr_palloc(g->p, last->len + (apr_size_t)len + 1);
-        memcpy(t, last->text, last->len);
-        memcpy(t + last->len, s, (apr_size_t)len);
-        last->len += (apr_size_t)len;
-        t[last->len] = '\0';
-        last->text = t;
-        return;
+    n = g->open->last;
+    if (n == NULL || n->name != NULL) {
+        n = apr_pcalloc(g->p, sizeof(*n));
+        append(g, n);
     }
-    n = apr_pcalloc(g->p, sizeof(*n));
-    n->text = apr_pstrmemdup(g->p, (const char *)s, (apr_size_t)len);
-    n->len = (apr_size_t)len;
-    append(g, n);
+    if (n->len + (apr_size_t)len + 1 > n->room) {
+        apr_size_t room = n->room ? n->room : 64;
+
+        while (room < n->len + (apr_size_t)len + 1)
+            room *= 2;
+        t = apr_palloc(g->p, room);
+        if (n->len > 0)
+            memcpy(t, n->text, n->len);
+        n->text = t;
+        n->room = room;
+    }
+    t = (char *)n->text;
+    memcpy(t + n->len, s, (apr_size_t)len);
+    n->len += (apr_size_t)len;
+    t[n->len] = '\0';
 }
 
 /* One safe parse of buf. tree: into the pool tree (*root); otherwise

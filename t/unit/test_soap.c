@@ -98,6 +98,26 @@ int main(void)
     is_str(req.password, "", "a password of blanks is there, trimmed");
     is_str(item(&req, 0)->policy, "?a=1&b=&<&", "attribute references "
            "decoded");
+    {
+        /* a long text comes from libxml2 in pieces: joined whole */
+        apr_size_t n = 100000, k;
+        char *big = apr_palloc(p, n + 1), *got;
+        int same = 1;
+
+        for (k = 0; k < n; k++)
+            big[k] = (char)('a' + k % 26);
+        big[n] = '\0';
+        ok(parse(p, apr_pstrcat(p, "<Envelope xmlns=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+                 "<Header><x:Security xmlns:x=\"http://schemas.xmlsoap.org/ws/2003/06/secext\">"
+                 "<x:UsernameToken><x:Username>u@example.com</x:Username><x:Password>",
+                 big, "</x:Password></x:UsernameToken></x:Security></Header>"
+                 "<Body>" RST("contacts.msn.com") "</Body></Envelope>", NULL),
+                 &req, &err) == PP_SOAP_OK, "a 100000-character password parses");
+        got = (char *)req.password;
+        for (k = 0; got && k < n && same; k++)
+            same = got[k] == big[k];
+        ok(got && strlen(got) == n && same, "and comes back whole, in order");
+    }
     ok(req.items->nelts == 1, "a single RequestSecurityToken in the Body");
 
     st = parse(p, "<S:Envelope xmlns:S=\"urn:not-soap\"><S:Body>" RST("x")
