@@ -119,12 +119,10 @@ static const char *text_of(apr_pool_t *p, const pp_xnode_t *n)
 }
 
 /* The first attribute called name, whatever its namespace. */
-static const char *attr_of(apr_pool_t *p, const pp_xnode_t *n,
-                           const char *name)
+static const char *attr_of(const pp_xnode_t *n, const char *name)
 {
     const char *const *a;
 
-    (void)p;
     for (a = n ? n->attrs : NULL; a && *a; a += 2)
         if (strcmp(a[0], name) == 0)
             return a[1];
@@ -159,10 +157,10 @@ static pp_soap_status_t parse_item(apr_pool_t *p, pp_xnode_t *rst,
         return PP_SOAP_BAD_TOKEN;
     }
     if (pol != NULL)
-        it->policy = attr_of(p, pol, "URI");
+        it->policy = attr_of(pol, "URI");
     if (bst != NULL) {
         it->supporting = text_of(p, bst);
-        it->supporting_type = attr_of(p, bst, "ValueType");
+        it->supporting_type = attr_of(bst, "ValueType");
     }
     else if (sup != NULL)
         it->supporting = "";
@@ -296,18 +294,18 @@ pp_soap_status_t pp_soap_find_ticket(apr_pool_t *p, const char *buf,
 /* ---- renewal ------------------------------------------------------------ */
 
 /* The Id of an element: Id, or wsu:Id (attr_of ignores namespaces). */
-static int has_id(apr_pool_t *p, pp_xnode_t *n, const char *id)
+static int has_id(const pp_xnode_t *n, const char *id)
 {
-    const char *v = attr_of(p, n, "Id");
+    const char *v = attr_of(n, "Id");
 
     return v != NULL && strcmp(v, id) == 0;
 }
 
 /* What the wsse:Reference child of parent points at (URI="#id"): the
  * id, or NULL. */
-static const char *reference(apr_pool_t *p, pp_xnode_t *parent)
+static const char *reference(const pp_xnode_t *parent)
 {
-    const char *uri = attr_of(p, child(parent, NS_WSSE, "Reference"), "URI");
+    const char *uri = attr_of(child(parent, NS_WSSE, "Reference"), "URI");
 
     return uri != NULL && uri[0] == '#' && uri[1] != '\0' ? uri + 1 : NULL;
 }
@@ -343,24 +341,24 @@ static pp_soap_status_t parse_renewal(apr_pool_t *p, const char *buf,
     if (si == NULL || r->signature == NULL || *r->signature == '\0')
         return bad_renewal(err, "a renewal needs a ds:Signature with "
                            "SignedInfo and SignatureValue");
-    alg = attr_of(p, child(si, NS_DS, "CanonicalizationMethod"), "Algorithm");
+    alg = attr_of(child(si, NS_DS, "CanonicalizationMethod"), "Algorithm");
     if (alg == NULL || strcmp(alg, ALG_EXC_C14N) != 0)
         return bad_renewal(err, "the signature's CanonicalizationMethod is "
                            "not exclusive C14N (" ALG_EXC_C14N ")");
-    alg = attr_of(p, child(si, NS_DS, "SignatureMethod"), "Algorithm");
+    alg = attr_of(child(si, NS_DS, "SignatureMethod"), "Algorithm");
     if (alg == NULL || strcmp(alg, ALG_HMAC_SHA1) != 0)
         return bad_renewal(err, "the signature's SignatureMethod is not "
                            ALG_HMAC_SHA1);
-    key_id = reference(p, child(child(sig, NS_DS, "KeyInfo"), NS_WSSE,
+    key_id = reference(child(child(sig, NS_DS, "KeyInfo"), NS_WSSE,
                                 "SecurityTokenReference"));
     for (dkt = sec->children; key_id != NULL && dkt != NULL; dkt = dkt->next)
-        if (is(dkt, NS_WSSC, "DerivedKeyToken") && has_id(p, dkt, key_id))
+        if (is(dkt, NS_WSSC, "DerivedKeyToken") && has_id(dkt, key_id))
             break;
     if (key_id == NULL || dkt == NULL)
         return bad_renewal(err, "the signature's KeyInfo names no "
                            "wssc:DerivedKeyToken of the wsse:Security header");
-    token_id = reference(p, child(dkt, NS_WSSE, "RequestedTokenReference"));
-    enc_id = attr_of(p, enc, "Id");
+    token_id = reference(child(dkt, NS_WSSE, "RequestedTokenReference"));
+    enc_id = attr_of(enc, "Id");
     if (token_id == NULL || enc_id == NULL || strcmp(token_id, enc_id) != 0)
         return bad_renewal(err, "the signing wssc:DerivedKeyToken does not "
                            "refer to the legacy token (EncryptedData Id)");

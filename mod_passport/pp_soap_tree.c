@@ -12,6 +12,7 @@
 #include <apr_strings.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/SAX2.h>
 #include <libxml/c14n.h>
 #include <string.h>
 
@@ -37,13 +38,11 @@ typedef struct {
     int doctype;                    /* a DOCTYPE or entity declaration */
     int too_deep;                   /* an element below PP_SOAP_MAX_DEPTH */
     int depth;                      /* elements open now; the root is 1 */
-    /* the pool tree (pp_xtree_parse), */
+    /* the pool tree (pp_xtree_parse), or libxml2's (pp_xtree_canonical) */
     int tree;
     apr_pool_t *p;
     pp_xnode_t *root, *open;        /* the element being read */
-    /* or libxml2's tree builders, wrapped (pp_xtree_canonical) */
-    startElementNsSAX2Func start;
-    endElementNsSAX2Func end;
+    apr_size_t room;                /* what open's last text can hold */
 } guard_t;
 
 /* A DOCTYPE (internal or external subset) or an entity declaration
@@ -156,8 +155,9 @@ static void on_start(void *vctx, const xmlChar *localname,
     if (!deeper(ctxt, g))
         return;
     if (!g->tree) {
-        g->start(vctx, localname, prefix, uri, nb_namespaces, namespaces,
-                 nb_attributes, nb_defaulted, attributes);
+        xmlSAX2StartElementNs(vctx, localname, prefix, uri, nb_namespaces,
+                              namespaces, nb_attributes, nb_defaulted,
+                              attributes);
         return;
     }
     n = element(g->p, localname, uri, nb_attributes, attributes);
@@ -174,7 +174,7 @@ static void on_end(void *vctx, const xmlChar *localname,
         return;                     /* nothing more is built */
     g->depth--;
     if (!g->tree)
-        g->end(vctx, localname, prefix, uri);
+        xmlSAX2EndElementNs(vctx, localname, prefix, uri);
     else if (g->open != NULL)
         g->open = g->open->parent;
 }
@@ -193,11 +193,14 @@ static void tree_text(void *vctx, const xmlChar *s, int len)
         return;
     n = g->open->last;
     if (n == NULL || n->name != NULL) {
+        /* a new text: only the newest can grow (an element after it
+         * ends it), so its room is the parse's */
         n = apr_pcalloc(g->p, sizeof(*n));
         append(g, n);
+        g->room = 0;
     }
-    if (n->len + (apr_size_t)len + 1 > n->room) {
-        apr_size_t room = n->room ? n->room : 64;
+    if (n->len + (apr_size_t)len + 1 > g->room) {
+        apr_size_t room = g->room ? g->room : 64;
 
         while (room < n->len + (apr_size_t)len + 1)
             room *= 2;
@@ -205,7 +208,7 @@ static void tree_text(void *vctx, const xmlChar *s, int len)
         if (n->len > 0)
             memcpy(t, n->text, n->len);
         n->text = t;
-        n->room = room;
+        g->room = room;
     }
     t = (char *)n->text;
     memcpy(t + n->len, s, (apr_size_t)len);
@@ -243,13 +246,6 @@ static pp_soap_status_t parse(apr_pool_t *p, const char *buf, apr_size_t len,
     memset(&guard, 0, sizeof(guard));
     guard.p = p;
     guard.tree = tree;
-    guard.start = sax->startElementNs;
-    guard.end = sax->endElementNs;
-    if (guard.start == NULL || guard.end == NULL) {
-        xmlFreeParserCtxt(ctxt);
-        *err = "the XML parser has no SAX2 element handlers";
-        return PP_SOAP_MALFORMED;
-    }
     ctxt->_private = &guard;
     sax->internalSubset = stop_on_subset;
     sax->externalSubset = stop_on_subset;

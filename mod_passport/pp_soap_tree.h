@@ -18,7 +18,6 @@ struct pp_xnode {
     const char *const *attrs;     /* local name, value, ...; NULL ends */
     const char *text;             /* text: the characters, */
     apr_size_t len;               /* and how many */
-    apr_size_t room;              /* (the parse's: bytes text can hold) */
     pp_xnode_t *parent, *children, *last, *next;
 };
 
