@@ -11,7 +11,7 @@ use Apache::Test qw(plan ok skip);
 use Apache::TestUtil qw(t_cmp);
 use IO::Socket::SSL qw(SSL_VERIFY_NONE);
 use lib 't/lib';
-use PassportTest qw(hostport_of error_log);
+use PassportTest qw(hostport_of error_log read_to_close);
 
 plan tests => 43;
 
@@ -33,17 +33,7 @@ sub tls_request {
     ) or return (undef, "TLS to $hp: $IO::Socket::SSL::SSL_ERROR");
     my $version = $sock->get_sslversion;
     print $sock $o{bytes};
-    my $out = '';
-    local $SIG{ALRM} = sub { die "timeout reading from $hp\n" };
-    alarm 15;
-    while (1) {
-        my $n = sysread($sock, my $buf, 65536);
-        last unless $n;
-        $out .= $buf;
-    }
-    alarm 0;
-    close $sock;
-    return ($out, $version);
+    return (read_to_close($sock, $hp), $version);
 }
 
 # What the server logged while $code ran.

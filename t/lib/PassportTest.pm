@@ -10,7 +10,7 @@ use Apache::TestUtil ();
 use IO::Socket::INET ();
 use Exporter 'import';
 
-our @EXPORT_OK = qw(raw_request hostport_of);
+our @EXPORT_OK = qw(raw_request read_to_close hostport_of);
 
 # host:port of a named Apache::Test vhost ('' or undef: the main server)
 sub hostport_of {
@@ -21,14 +21,10 @@ sub hostport_of {
     return $hp;
 }
 
-# Send bytes on a raw TCP socket and return everything the server
-# writes until it closes the connection (bounded by a timeout).
-sub raw_request {
-    my ($bytes, $vhost) = @_;
-    my $hp = hostport_of($vhost);
-    my $sock = IO::Socket::INET->new(PeerAddr => $hp, Timeout => 10)
-        or die "connect $hp: $!";
-    print $sock $bytes;
+# Everything the server writes on $sock until it closes the connection
+# (15 s at most: then die, naming $hp); the socket is closed.
+sub read_to_close {
+    my ($sock, $hp) = @_;
     my $out = '';
     local $SIG{ALRM} = sub { die "timeout reading from $hp\n" };
     alarm 15;
@@ -40,6 +36,17 @@ sub raw_request {
     alarm 0;
     close $sock;
     return $out;
+}
+
+# Send bytes on a raw TCP socket and return everything the server
+# writes until it closes the connection (bounded by a timeout).
+sub raw_request {
+    my ($bytes, $vhost) = @_;
+    my $hp = hostport_of($vhost);
+    my $sock = IO::Socket::INET->new(PeerAddr => $hp, Timeout => 10)
+        or die "connect $hp: $!";
+    print $sock $bytes;
+    return read_to_close($sock, $hp);
 }
 
 
