@@ -99,6 +99,7 @@ static int check_window(apr_pool_t *p, const pp_realm_t *realm,
                         pp_renewal_t *out, pp_rst_refusal_t *no)
 {
     apr_int64_t created, expires;
+    const char *why;
 
     if (req->ts_created == NULL || req->ts_expires == NULL)
         return refuse(no, PP_FAULT_CLIENT, "a renewal needs a wsu:Timestamp "
@@ -112,13 +113,8 @@ static int check_window(apr_pool_t *p, const pp_realm_t *realm,
         return refuse_auth(p, out, no, apr_psprintf(p, "the wsu:Timestamp "
                            "spans more than %d s, or ends before it begins",
                            PP_RENEW_MAX_SPAN));
-    /* the client's clock may be off by PassportClockSkew (0: no check) */
-    if (realm->clock_skew != 0 && expires + realm->clock_skew < now)
-        return refuse_auth(p, out, no, "the request's wsu:Timestamp has "
-                           "expired (PassportClockSkew)");
-    if (realm->clock_skew != 0 && created - realm->clock_skew > now)
-        return refuse_auth(p, out, no, "the request's wsu:Timestamp is in "
-                           "the future (PassportClockSkew)");
+    if ((why = pp_rst_skew_why(realm, created, expires, now)) != NULL)
+        return refuse_auth(p, out, no, why);
     return 1;
 }
 

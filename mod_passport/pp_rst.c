@@ -64,9 +64,21 @@ static void push_note(apr_pool_t *p, apr_array_header_t **notes,
     n->text = text;
 }
 
-/* The client's clock may be off by the realm's clock skew either way;
- * 0 turns the check off. A request whose wsu:Timestamp has expired, or
- * lies in the future, beyond that is refused. */
+const char *pp_rst_skew_why(const pp_realm_t *realm, apr_int64_t created,
+                            apr_int64_t expires, apr_int64_t now)
+{
+    if (realm->clock_skew == 0)
+        return NULL;
+    if (expires + realm->clock_skew < now)
+        return "the request's wsu:Timestamp has expired (PassportClockSkew)";
+    if (created - realm->clock_skew > now)
+        return "the request's wsu:Timestamp is in the future "
+               "(PassportClockSkew)";
+    return NULL;
+}
+
+/* A wsu:Timestamp, when there is one, must be two times within the
+ * clock skew. */
 static const char *check_timestamp(const pp_realm_t *realm,
                                    const pp_rst_req_t *req, apr_int64_t now)
 {
@@ -78,14 +90,7 @@ static const char *check_timestamp(const pp_realm_t *realm,
     expires = pp_iso8601_parse(req->ts_expires);
     if (created < 0 || expires < 0)
         return "the wsu:Timestamp is not two ISO 8601 UTC times";
-    if (realm->clock_skew == 0)
-        return NULL;
-    if (expires + realm->clock_skew < now)
-        return "the request's wsu:Timestamp has expired (PassportClockSkew)";
-    if (created - realm->clock_skew > now)
-        return "the request's wsu:Timestamp is in the future "
-               "(PassportClockSkew)";
-    return NULL;
+    return pp_rst_skew_why(realm, created, expires, now);
 }
 
 /* Policy names are compared in any case: MBI_KEY_OLD, mbi_key_old. */

@@ -59,6 +59,12 @@ typedef struct {
     const char *why;             /* faultstring detail, and the log */
 } pp_rst_refusal_t;
 
+/* Why a request stamped created..expires (seconds) is outside the
+ * realm's PassportClockSkew at now, or NULL (also when the skew is 0,
+ * no check). A client's clock may be off by that much either way. */
+const char *pp_rst_skew_why(const pp_realm_t *realm, apr_int64_t created,
+                            apr_int64_t expires, apr_int64_t now);
+
 /* Check a parsed request before any password is looked at. 1 and the
  * plan; or 0 and why it is refused. A renewal (req->renew) needs no
  * credentials here: pp_renew_plan() checks its legacy token. */
