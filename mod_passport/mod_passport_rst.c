@@ -122,7 +122,7 @@ static int renew(request_rec *r, const pp_srv_cfg_t *c,
 
     planned = pp_renew_plan(r->pool, c->realm, req, now, pp_is_https(r),
                             &plan, &rn, &no);
-    signin = rn.legacy.signin ? pp_renew_signin(r->pool, &rn) : NULL;
+    signin = pp_renew_signin(r->pool, &rn);   /* NULL: no name to trust */
     memset(&th, 0, sizeof(th));
     if (signin != NULL && pp_throttle_check(r, c, signin, "renewal", &th))
         return fault(r, HTTP_OK, plan.dialect, PP_FAULT_AUTH, "the "
@@ -155,7 +155,8 @@ static int renew(request_rec *r, const pp_srv_cfg_t *c,
     }
     PP_LOG_NOTE(r, rn.note);
     pp_stat_inc(r->server, PP_STAT_RENEWALS);
-    return pp_send(r, HTTP_OK, "text/xml; charset=utf-8", "no-cache", answer);
+    return pp_send(r, HTTP_OK, plan.dialect->content_type, "no-cache",
+                   answer);
 }
 
 int pp_rst_handler(request_rec *r)
@@ -172,7 +173,7 @@ int pp_rst_handler(request_rec *r)
     pp_auth_status_t st;
     apr_size_t len;
     char *body;
-    int i, sent;
+    int planned, sent;
 
     if (r->handler == NULL || strcmp(r->handler, "passport-rst") != 0)
         return DECLINED;
@@ -197,9 +198,10 @@ int pp_rst_handler(request_rec *r)
                      PP_FAULT_CLIENT, why);
     if (req.renew != NULL)
         return renew(r, c, &req, now);
-    i = pp_rst_plan(r->pool, c->realm, &req, now, pp_is_https(r), &plan, &no);
+    planned = pp_rst_plan(r->pool, c->realm, &req, now, pp_is_https(r),
+                          &plan, &no);
     log_notes(r, plan.notes);
-    if (!i)
+    if (!planned)
         return fault(r, HTTP_OK, plan.dialect, no.kind, no.why);
 
     st = pp_authenticate(r, c, plan.signin, plan.password, &acct);
