@@ -236,16 +236,6 @@ static const char *learn(request_rec *r, struct pp_timing *t,
     return shape;
 }
 
-/* The account's own name, lower-cased as sign-in names are: what its
- * counts are kept under, however the client spelled it. */
-static const char *own_name(request_rec *r, const pp_account_t *acct)
-{
-    char *n = apr_pstrdup(r->pool, acct->signin);
-
-    ap_str_tolower(n);
-    return n;
-}
-
 pp_auth_status_t pp_authenticate(request_rec *r, const pp_srv_cfg_t *c,
                                  const char *signin, const char *password,
                                  pp_account_t *acct)
@@ -283,8 +273,10 @@ pp_auth_status_t pp_authenticate(request_rec *r, const pp_srv_cfg_t *c,
     }
     /* found under another spelling (a looser collation): the account's
      * own name is what counts */
-    own = own_name(r, acct);
-    if (strcmp(own, signin) != 0
+    /* the account's own name, normalized as sign-in names are: what its
+     * counts are kept under, however the client spelled it */
+    own = pp_signin_normalize(r->pool, acct->signin);
+    if (own != NULL && strcmp(own, signin) != 0
         && pp_throttle_check(r, c, own, "sign-in", &th))
         return PP_AUTH_FAILED;
     if (pp_credcache_hit(r, c, acct->hash, password)) {

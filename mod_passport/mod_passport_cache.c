@@ -352,7 +352,7 @@ static void del(request_rec *r, struct pp_store *st, const unsigned char *id)
         failed(r, st, "a removal", rv);
 }
 
-void pp_store_status(request_rec *r, int short_report)
+void pp_store_status(request_rec *r)
 {
     int i;
 
@@ -361,8 +361,6 @@ void pp_store_status(request_rec *r, int short_report)
         const char *state = usable(st) ? "in use"
                             : "failing: left alone for a few seconds";
 
-        if (short_report)
-            continue;
         ap_rprintf(r, "<p>PassportCache <code>%s</code>: %s in this "
                    "process</p>\n", ap_escape_html(r->pool, st->spec), state);
     }

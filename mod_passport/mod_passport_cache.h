@@ -37,9 +37,9 @@ int pp_store_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                          apr_pool_t *ptemp, server_rec *s);
 void pp_store_child_init(apr_pool_t *p, server_rec *s);
 
-/* mod_status's HTML page: the stores and whether this process uses
- * them (nothing for ?auto). */
-void pp_store_status(request_rec *r, int short_report);
+/* mod_status's HTML page (not ?auto): the stores and whether this
+ * process uses them. */
+void pp_store_status(request_rec *r);
 
 /* ---- the throttle ---------------------------------------------------- */
 

@@ -649,7 +649,8 @@ static apr_int64_t legacy_lifetime_of(const pp_srv_cfg_t *c)
     return t < PP_MAX_LEGACY_LIFETIME ? t : PP_MAX_LEGACY_LIFETIME;
 }
 
-/* The guard's settings with their defaults applied (post_config). */
+/* The guard's settings with their defaults applied (check_config, which
+ * runs before post_config and the store's check read them). */
 static void guard_of(pp_srv_cfg_t *c)
 {
     c->throttle.failures = c->throttle_failures != -1
@@ -758,7 +759,6 @@ int pp_config_post(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
         c->realm = realm_of(pconf, sp, c);
         c->body_limit = (apr_size_t)(c->max_body != -1 ? c->max_body
                                                        : PP_DEFAULT_MAX_BODY);
-        guard_of(c);
     }
     rv = pp_store_post_config(pconf, plog, ptemp, s);
     if (rv == OK)

@@ -52,12 +52,16 @@ static apr_status_t forget(void *data)
 }
 
 /* An anonymous shared segment (inherited by every child), zeroed. */
-static void *segment(apr_pool_t *p, apr_size_t size, apr_shm_t **shm)
+static void *segment(apr_pool_t *p, apr_size_t size, apr_shm_t **shm,
+                     server_rec *s)
 {
     void *base;
 
-    if (apr_shm_create(shm, size, NULL, p) != APR_SUCCESS)
+    if (apr_shm_create(shm, size, NULL, p) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "PP0008: cannot create "
+                     "the shared memory of mod_passport's counters");
         return NULL;
+    }
     base = apr_shm_baseaddr_get(*shm);
     memset(base, 0, size);
     return base;
@@ -74,12 +78,8 @@ int pp_status_post_config(apr_pool_t *pconf, server_rec *s)
     /* the totals: once per server process, kept across restarts */
     apr_pool_userdata_get(&data, TOTALS_KEY, proc);
     if (data == NULL) {
-        if (segment(proc, sizeof(totals_t), &shm) == NULL) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "PP0008: cannot "
-                         "create the shared memory of mod_passport's "
-                         "counters");
+        if (segment(proc, sizeof(totals_t), &shm, s) == NULL)
             return HTTP_INTERNAL_SERVER_ERROR;
-        }
         apr_pool_userdata_set(shm, TOTALS_KEY, apr_pool_cleanup_null, proc);
         data = shm;
     }
@@ -88,12 +88,9 @@ int pp_status_post_config(apr_pool_t *pconf, server_rec *s)
     /* a slot per server, for this configuration */
     for (sp = s; sp != NULL; sp = sp->next)
         pp_srv_cfg(sp)->stat_slot = n++;
-    servers = segment(pconf, (apr_size_t)n * sizeof(counters_t), &shm);
-    if (servers == NULL) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "PP0008: cannot create "
-                     "the shared memory of mod_passport's counters");
+    servers = segment(pconf, (apr_size_t)n * sizeof(counters_t), &shm, s);
+    if (servers == NULL)
         return HTTP_INTERNAL_SERVER_ERROR;
-    }
     nservers = n;
     apr_pool_cleanup_register(pconf, NULL, forget, apr_pool_cleanup_null);
     return OK;
@@ -167,7 +164,7 @@ static int status_hook(request_rec *r, int flags)
                  servers[i].count);
     }
     ap_rputs("</table>\n", r);
-    pp_store_status(r, 0);
+    pp_store_status(r);
     return OK;
 }
 
