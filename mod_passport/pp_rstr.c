@@ -108,7 +108,7 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
                                 const char *created, const char *expires)
 {
     const pp_dialect_t *d = c->dialect;
-    const char *id, *token, *ref_type, *refs;
+    const char *id, *token, *ref_type, *refs, *until, *secret = it->secret;
     const char *token_type = "urn:passport:compact";
     const char *where = it->by_service_name ? "wsa:ServiceName"
                                             : "wsa:Address";
@@ -120,52 +120,49 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
          * that look tokens up by Id find none), and the reason as a
          * fault of this response alone (not FailedAuthentication, which
          * aMSN reads as a refused sign-in) */
-        return apr_pstrcat(p,
-            "<wst:RequestSecurityTokenResponse>"
-            "<wst:TokenType>urn:passport:compact</wst:TokenType>"
-            "<wsp:AppliesTo xmlns:wsa=\"", d->wsa_ns, "\"><wsa:EndpointReference>"
-            "<", where, ">", pp_xml_escape(p, it->address), "</", where, ">"
-            "</wsa:EndpointReference></wsp:AppliesTo>"
-            "<wst:", d->lifetime, "><wsu:Created>", created, "</wsu:Created>"
-            "<wsu:Expires>", created, "</wsu:Expires></wst:", d->lifetime, ">"
-            "<wst:RequestedSecurityToken><wsse:BinarySecurityToken/>"
-            "</wst:RequestedSecurityToken>", d->refusal(p, it->refused),
-            "</wst:RequestSecurityTokenResponse>", NULL);
-    }
-    if (it->x509) {
-        /* MS-WSTEP: the certificate as an X.509v3 BinarySecurityToken */
-        id = apr_psprintf(p, "PPToken%d", n);
-        ref_type = PP_X509V3;
-        token_type = PP_X509V3;
-        token = apr_pstrcat(p, "<wsse:BinarySecurityToken Id=\"", id,
-                            "\" ValueType=\"" PP_X509V3 "\" EncodingType=\""
-                            BASE64_BINARY "\">", it->token,
-                            "</wsse:BinarySecurityToken>", NULL);
-    }
-    else if (it->legacy) {
-        token_type = "urn:passport:legacy";
-        id = apr_psprintf(p, "BinaryDAToken%d", n);
-        ref_type = "urn:passport";
-        token = apr_pstrcat(p,
-            "<EncryptedData xmlns=\"http://www.w3.org/2001/04/xmlenc#\" Id=\"",
-            id, "\" Type=\"http://www.w3.org/2001/04/xmlenc#Element\">"
-            "<EncryptionMethod Algorithm=\"http://www.w3.org/2001/04/"
-            "xmlenc#tripledes-cbc\"/>"
-            "<ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">"
-            "<ds:KeyName>http://Passport.NET/STS</ds:KeyName></ds:KeyInfo>"
-            "<CipherData><CipherValue>", pp_xml_escape(p, it->token),
-            "</CipherValue></CipherData></EncryptedData>", NULL);
+        token = "<wsse:BinarySecurityToken/>";
+        until = created;
+        refs = d->refusal(p, it->refused);
+        secret = NULL;
     }
     else {
-        id = apr_psprintf(p, "Compact%d", n);
-        ref_type = "urn:passport:compact";
-        token = apr_pstrcat(p, "<wsse:BinarySecurityToken Id=\"", id, "\">",
-                            pp_xml_escape(p, it->token),
-                            "</wsse:BinarySecurityToken>", NULL);
+        if (it->x509) {
+            /* MS-WSTEP: the certificate as an X.509v3 BinarySecurityToken */
+            id = apr_psprintf(p, "PPToken%d", n);
+            ref_type = PP_X509V3;
+            token_type = PP_X509V3;
+            token = apr_pstrcat(p, "<wsse:BinarySecurityToken Id=\"", id,
+                                "\" ValueType=\"" PP_X509V3 "\" "
+                                "EncodingType=\"" BASE64_BINARY "\">",
+                                it->token, "</wsse:BinarySecurityToken>",
+                                NULL);
+        }
+        else if (it->legacy) {
+            token_type = "urn:passport:legacy";
+            id = apr_psprintf(p, "BinaryDAToken%d", n);
+            ref_type = "urn:passport";
+            token = apr_pstrcat(p,
+                "<EncryptedData xmlns=\"http://www.w3.org/2001/04/xmlenc#\" "
+                "Id=\"", id, "\" Type=\"http://www.w3.org/2001/04/xmlenc#"
+                "Element\"><EncryptionMethod Algorithm=\"http://www.w3.org/"
+                "2001/04/xmlenc#tripledes-cbc\"/>"
+                "<ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">"
+                "<ds:KeyName>http://Passport.NET/STS</ds:KeyName></ds:KeyInfo>"
+                "<CipherData><CipherValue>", pp_xml_escape(p, it->token),
+                "</CipherValue></CipherData></EncryptedData>", NULL);
+        }
+        else {
+            id = apr_psprintf(p, "Compact%d", n);
+            ref_type = "urn:passport:compact";
+            token = apr_pstrcat(p, "<wsse:BinarySecurityToken Id=\"", id,
+                                "\">", pp_xml_escape(p, it->token),
+                                "</wsse:BinarySecurityToken>", NULL);
+        }
+        until = it->expires ? pp_iso8601(p, it->expires) : expires;
+        /* NULL: a part could not be computed (RST2's token digest) */
+        if ((refs = d->references(p, it, id, ref_type)) == NULL)
+            return NULL;
     }
-    /* NULL: a part could not be computed (RST2's token digest) */
-    if ((refs = d->references(p, it, id, ref_type)) == NULL)
-        return NULL;
     return apr_pstrcat(p,
         "<wst:RequestSecurityTokenResponse>"
         "<wst:TokenType>", token_type, "</wst:TokenType>"
@@ -173,13 +170,12 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
         "<", where, ">", pp_xml_escape(p, it->address), "</", where, ">"
         "</wsa:EndpointReference></wsp:AppliesTo>"
         "<wst:", d->lifetime, "><wsu:Created>", created, "</wsu:Created>"
-        "<wsu:Expires>", it->expires ? pp_iso8601(p, it->expires) : expires,
-        "</wsu:Expires></wst:", d->lifetime, ">"
+        "<wsu:Expires>", until, "</wsu:Expires></wst:", d->lifetime, ">"
         "<wst:RequestedSecurityToken>", token, "</wst:RequestedSecurityToken>",
         refs,
-        it->secret ? "<wst:RequestedProofToken><wst:BinarySecret>" : "",
-        it->secret ? it->secret : "",
-        it->secret ? "</wst:BinarySecret></wst:RequestedProofToken>" : "",
+        secret ? "<wst:RequestedProofToken><wst:BinarySecret>" : "",
+        secret ? secret : "",
+        secret ? "</wst:BinarySecret></wst:RequestedProofToken>" : "",
         "</wst:RequestSecurityTokenResponse>", NULL);
 }
 
