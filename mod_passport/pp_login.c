@@ -46,11 +46,14 @@ static const char *host_of(apr_pool_t *p, const char *url)
 
 /* Clients relay the messenger server's challenge as they got it, and
  * some fill a parameter it lacks with "(null)" (Pidgin 2.0 to 2.2): an
- * OrgURL or ru that is no URL with a host counts as not sent. */
+ * OrgURL or ru that is no URL with a host counts as not sent. The
+ * value, and its host in *host; or NULL for both. */
 static const char *url_param(apr_pool_t *p, pp_login_decision_t *d,
-                             const char *name, const char *value)
+                             const char *name, const char *value,
+                             const char **host)
 {
-    if (value == NULL || host_of(p, value) != NULL)
+    *host = host_of(p, value);
+    if (value == NULL || *host != NULL)
         return value;
     note(d, PP_NOTE_INFO, apr_psprintf(p, "PP0209: login2: %s '%s' is not "
          "a URL with a host; taken as not sent", name,
@@ -67,9 +70,9 @@ static const pp_site_t *find_site(apr_pool_t *p, const pp_realm_t *realm,
                                   const pp_p14_request_t *q,
                                   pp_login_decision_t *d)
 {
-    const char *org_url = url_param(p, d, "OrgURL", q->org_url);
-    const char *ru_url = url_param(p, d, "ru", q->ru);
-    const char *org = host_of(p, org_url), *ru = host_of(p, ru_url);
+    const char *org, *ru;
+    const char *org_url = url_param(p, d, "OrgURL", q->org_url, &org);
+    const char *ru_url = url_param(p, d, "ru", q->ru, &ru);
     const pp_site_t *site = NULL;
     int i;
 
