@@ -135,59 +135,6 @@ int pp_password_check(apr_pool_t *p, const char *password, const char *stored)
     return crypt_check(p, password, stored);
 }
 
-const char *pp_password_hash(apr_pool_t *p, const char *password,
-                             const char *fmt, const char **err)
-{
-    unsigned char salt[16];
-
-    if (RAND_bytes(salt, sizeof(salt)) != 1) {
-        *err = "the random generator failed";
-        return NULL;
-    }
-    if (fmt == NULL || strcmp(fmt, "bcrypt") == 0) {
-        char out[64];
-
-        if (apr_bcrypt_encode(password, BCRYPT_COST, salt, sizeof(salt),
-                              out, sizeof(out)) != APR_SUCCESS) {
-            *err = "bcrypt failed";
-            return NULL;
-        }
-        return apr_pstrdup(p, out);
-    }
-    if (strcmp(fmt, "pbkdf2") == 0) {
-        /* Django's salt alphabet: letters and digits */
-        const char *alnum = "abcdefghijklmnopqrstuvwxyz"
-                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        char s[sizeof(salt) + 1];
-        unsigned char dk[32];
-        size_t i;
-
-        for (i = 0; i < sizeof(salt); i++)
-            s[i] = alnum[salt[i] % 62];
-        s[sizeof(salt)] = '\0';
-        if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password),
-                              (unsigned char *)s, (int)strlen(s),
-                              PBKDF2_NEW_ITER, EVP_sha256(), sizeof(dk),
-                              dk) != 1) {
-            *err = "PBKDF2 failed";
-            return NULL;
-        }
-        return apr_psprintf(p, PBKDF2_PREFIX "%d$%s$%s", PBKDF2_NEW_ITER, s,
-                            pp_b64_encode(p, dk, sizeof(dk)));
-    }
-    if (strcmp(fmt, "sha1") == 0) {
-        char out[64];
-
-        apr_sha1_base64(password, (int)strlen(password), out);
-        return apr_pstrdup(p, out);
-    }
-    *err = apr_psprintf(p, "unknown hash format '%s' (bcrypt, pbkdf2, sha1)",
-                        fmt);
-    return NULL;
-}
-
-/* ---- equal-time failures ---------------------------------------------- */
-
 /* crypt(3)'s and APR's salt alphabet, and Django's for PBKDF2 salts */
 static const char ITOA64[] =
     "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -222,6 +169,57 @@ static char *random_chars(apr_pool_t *p, apr_size_t n, const char *alphabet)
     OPENSSL_cleanse(r, sizeof(r));
     return out;
 }
+
+const char *pp_password_hash(apr_pool_t *p, const char *password,
+                             const char *fmt, const char **err)
+{
+    unsigned char salt[16];
+
+    if (RAND_bytes(salt, sizeof(salt)) != 1) {
+        *err = "the random generator failed";
+        return NULL;
+    }
+    if (fmt == NULL || strcmp(fmt, "bcrypt") == 0) {
+        char out[64];
+
+        if (apr_bcrypt_encode(password, BCRYPT_COST, salt, sizeof(salt),
+                              out, sizeof(out)) != APR_SUCCESS) {
+            *err = "bcrypt failed";
+            return NULL;
+        }
+        return apr_pstrdup(p, out);
+    }
+    if (strcmp(fmt, "pbkdf2") == 0) {
+        /* Django's salt alphabet: letters and digits */
+        const char *s = random_chars(p, sizeof(salt), ALNUM);
+        unsigned char dk[32];
+
+        if (s == NULL) {
+            *err = "the random generator failed";
+            return NULL;
+        }
+        if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password),
+                              (unsigned char *)s, (int)strlen(s),
+                              PBKDF2_NEW_ITER, EVP_sha256(), sizeof(dk),
+                              dk) != 1) {
+            *err = "PBKDF2 failed";
+            return NULL;
+        }
+        return apr_psprintf(p, PBKDF2_PREFIX "%d$%s$%s", PBKDF2_NEW_ITER, s,
+                            pp_b64_encode(p, dk, sizeof(dk)));
+    }
+    if (strcmp(fmt, "sha1") == 0) {
+        char out[64];
+
+        apr_sha1_base64(password, (int)strlen(password), out);
+        return apr_pstrdup(p, out);
+    }
+    *err = apr_psprintf(p, "unknown hash format '%s' (bcrypt, pbkdf2, sha1)",
+                        fmt);
+    return NULL;
+}
+
+/* ---- equal-time failures ---------------------------------------------- */
 
 /* A password nobody knows: 18 random bytes, base64. */
 static const char *random_password(apr_pool_t *p)
@@ -407,19 +405,15 @@ const char *pp_hash_dummy(apr_pool_t *p, const char *like, const char **err)
     return out;
 }
 
-/* The number after "name:" in spec, in [min, max]; or dflt when spec is
- * the bare name and dflt >= 0. 1, or 0 when spec is not name[:N]. */
+/* The number after "name:" in spec, in [min, max]. 1, or 0 when spec
+ * is not name:N. */
 static int spec_number(const char *spec, const char *name, apr_int64_t min,
-                       apr_int64_t max, apr_int64_t dflt, apr_int64_t *n)
+                       apr_int64_t max, apr_int64_t *n)
 {
     apr_size_t len = strlen(name);
 
     if (strncmp(spec, name, len) != 0)
         return 0;
-    if (spec[len] == '\0' && dflt >= 0) {
-        *n = dflt;
-        return 1;
-    }
     return spec[len] == ':' && pp_parse_uint(spec + len + 1, max, n)
            && *n >= min;
 }
@@ -436,7 +430,7 @@ const char *pp_hash_template(apr_pool_t *p, const char *spec,
     if (spec == NULL || *spec == '\0')
         return fail(err, "is empty");
     if (strncmp(spec, "bcrypt", 6) == 0) {
-        if (!spec_number(spec, "bcrypt", 4, 20, -1, &n))
+        if (!spec_number(spec, "bcrypt", 4, 20, &n))
             return fail(err, "is not bcrypt:COST with a cost from 4 to 20");
         return apr_psprintf(p, "$2y$%02d$abcdefghijklmnopqrstuu"
                             "0000000000000000000000000000000", (int)n);
@@ -453,7 +447,7 @@ const char *pp_hash_template(apr_pool_t *p, const char *spec,
                 return fail(err, "is not pbkdf2:ITERATIONS[:KEYBYTES] with "
                             "a key of 16 to 64 bytes");
         }
-        if (!spec_number(it, "pbkdf2", 1, PP_PBKDF2_MAX_ITER, -1, &n))
+        if (!spec_number(it, "pbkdf2", 1, PP_PBKDF2_MAX_ITER, &n))
             return fail(err, apr_psprintf(p, "is not pbkdf2:ITERATIONS with "
                         "1 to %d iterations", PP_PBKDF2_MAX_ITER));
         return apr_psprintf(p, PBKDF2_PREFIX "%" APR_INT64_T_FMT "$%s$%s", n,
@@ -467,7 +461,7 @@ const char *pp_hash_template(apr_pool_t *p, const char *spec,
         if (spec[11] == '\0')   /* the default, 5000, as tools write it */
             return apr_psprintf(p, "$%s$%s$", six ? "6" : "5", SALT16);
         if (!spec_number(spec, six ? "sha512crypt" : "sha256crypt", 1000,
-                         10000000, -1, &n))
+                         10000000, &n))
             return fail(err, "is not sha512crypt[:ROUNDS] or "
                         "sha256crypt[:ROUNDS] with 1000 to 10000000 rounds");
         return apr_psprintf(p, "$%s$rounds=%" APR_INT64_T_FMT "$%s$",

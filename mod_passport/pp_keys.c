@@ -25,7 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_KEY_FILE PP_KEY_FILE_MAX
 
 /* 1 on success; 0 (and out wiped) if HMAC failed: a key that was not
  * derived must never be used, least of all as zeros. */
@@ -182,7 +181,7 @@ pp_keyring_t *pp_keyring_load(apr_pool_t *p, const char *path,
                             apr_strerror(rv, ebuf, sizeof(ebuf)));
         return NULL;
     }
-    if (fi.size > MAX_KEY_FILE) {
+    if (fi.size > PP_KEY_FILE_MAX) {
         apr_file_close(f);
         *err = apr_psprintf(p, "'%s' is too large for a key file", path);
         return NULL;

@@ -130,6 +130,15 @@ const char *pp_id_format_word(pp_id_format_t fmt)
     return fmt == PP_ID_HEX ? "hex" : "decimal";
 }
 
+/* A hex digit's value, or -1. */
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 int pp_parse_id(apr_pool_t *p, const char *s, pp_id_format_t fmt,
                 apr_uint64_t *out, const char **why)
 {
@@ -153,9 +162,7 @@ int pp_parse_id(apr_pool_t *p, const char *s, pp_id_format_t fmt,
         return 0;
     }
     for (i = 0; i < 16; i++) {
-        int d = apr_isdigit(s[i]) ? s[i] - '0'
-              : (s[i] >= 'a' && s[i] <= 'f') ? s[i] - 'a' + 10
-              : (s[i] >= 'A' && s[i] <= 'F') ? s[i] - 'A' + 10 : -1;
+        int d = hexval((unsigned char)s[i]);
 
         if (d < 0) {
             *why = apr_psprintf(p, "has a character that is no hex digit "
@@ -188,14 +195,6 @@ apr_uint64_t pp_cid_from_puid(apr_uint64_t puid)
 }
 
 /* ---- URL escapes and sign-in names --------------------------------- */
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 char *pp_url_decode(apr_pool_t *p, const char *s)
 {

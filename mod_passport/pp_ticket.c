@@ -11,11 +11,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define NONCE_LEN PP_TICKET_NONCE_LEN
 #define TAG_LEN   16
 #define FIXED_LEN (8 + 4 + 4)            /* puid, issued, expires */
 /* version, nonce and tag around the ciphertext */
-#define OVERHEAD  (1 + NONCE_LEN + TAG_LEN)
+#define OVERHEAD  (1 + PP_TICKET_NONCE_LEN + TAG_LEN)
 /* the most plaintext a ticket of PP_TICKET_MAX_CHARS characters holds */
 #define MAX_PLAIN (PP_TICKET_MAX_CHARS / 4 * 3 - OVERHEAD)
 
@@ -179,12 +178,12 @@ const char *pp_ticket_seal_nonce(apr_pool_t *p, const pp_keyring_t *ring,
     buf = apr_palloc(p, total);
     buf[0] = (unsigned char)version;
     if (nonce != NULL)
-        memcpy(buf + 1, nonce, NONCE_LEN);
-    if (nonce == NULL && RAND_bytes(buf + 1, NONCE_LEN) != 1)
+        memcpy(buf + 1, nonce, PP_TICKET_NONCE_LEN);
+    if (nonce == NULL && RAND_bytes(buf + 1, PP_TICKET_NONCE_LEN) != 1)
         *err = "the random generator failed";
     else if (!gcm(ring, 1, key->seal, buf + 1, aad_of(p, version, realm),
-                  plain, (int)n, buf + 1 + NONCE_LEN,
-                  buf + 1 + NONCE_LEN + n))
+                  plain, (int)n, buf + 1 + PP_TICKET_NONCE_LEN,
+                  buf + 1 + PP_TICKET_NONCE_LEN + n))
         *err = "AES-256-GCM failed";
     else
         sealed = pp_b64url_encode(p, buf, total);
@@ -286,8 +285,9 @@ pp_ticket_status_t pp_ticket_open(apr_pool_t *p, const pp_keyring_t *ring,
     for (i = 0; i < ring->keys->nelts && !opened; i++) {
         const pp_key_t *k = &APR_ARRAY_IDX(ring->keys, i, pp_key_t);
 
-        opened = gcm(ring, 0, k->seal, buf + 1, aad, buf + 1 + NONCE_LEN,
-                     (int)n, plain, buf + 1 + NONCE_LEN + n);
+        opened = gcm(ring, 0, k->seal, buf + 1, aad,
+                     buf + 1 + PP_TICKET_NONCE_LEN, (int)n, plain,
+                     buf + 1 + PP_TICKET_NONCE_LEN + n);
     }
     if (!opened) {
         OPENSSL_cleanse(plain, n + 16);
