@@ -166,6 +166,17 @@ static const char *dummy_for_unknown(request_rec *r, struct pp_timing *t,
     return d;
 }
 
+/* Where t has seen shape, or -1. Under t's lock. */
+static int find_shape(const struct pp_timing *t, const char *shape)
+{
+    int i;
+
+    for (i = 0; i < t->nseen; i++)
+        if (strcmp(t->seen[i].shape, shape) == 0)
+            return i;
+    return -1;
+}
+
 /* After the answer is sent: a new shape's dummy, paid by no request
  * anybody times. */
 typedef struct {
@@ -186,10 +197,7 @@ static apr_status_t learn_later(void *data)
         return APR_SUCCESS;
     d = pp_hash_dummy(p, l->like, &err);
     if (d != NULL && strlen(d) < DUMMY_MAX && lock(l->t)) {
-        for (i = 0; i < l->t->nseen; i++)
-            if (strcmp(l->t->seen[i].shape, l->shape) == 0)
-                break;
-        if (i == l->t->nseen) {
+        if ((i = find_shape(l->t, l->shape)) < 0) {
             i = l->t->next;
             l->t->next = (l->t->next + 1) % LEARNED;
             if (l->t->nseen < LEARNED)
@@ -216,12 +224,10 @@ static const char *learn(request_rec *r, struct pp_timing *t,
     if (shape == NULL || t->fixed || strlen(shape) >= SHAPE_MAX)
         return shape;
     if (lock(t)) {
-        for (i = 0; i < t->nseen; i++)
-            if (strcmp(t->seen[i].shape, shape) == 0) {
-                t->last = i;
-                known = 1;
-                break;
-            }
+        if ((i = find_shape(t, shape)) >= 0) {
+            t->last = i;
+            known = 1;
+        }
         unlock(t);
     }
     if (!known && strlen(hash) < DUMMY_MAX) {
@@ -272,9 +278,7 @@ pp_auth_status_t pp_authenticate(request_rec *r, const pp_srv_cfg_t *c,
         break;
     }
     /* found under another spelling (a looser collation): the account's
-     * own name is what counts */
-    /* the account's own name, normalized as sign-in names are: what its
-     * counts are kept under, however the client spelled it */
+     * own name, normalized as sign-in names are, is what counts */
     own = pp_signin_normalize(r->pool, acct->signin);
     if (own != NULL && strcmp(own, signin) != 0
         && pp_throttle_check(r, c, own, "sign-in", &th))
