@@ -122,6 +122,7 @@ static int renew(request_rec *r, const pp_srv_cfg_t *c,
 
     planned = pp_renew_plan(r->pool, c->realm, req, now, pp_is_https(r),
                             &plan, &rn, &no);
+    log_notes(r, plan.notes);       /* as a sign-in's: policies, sites */
     signin = pp_renew_signin(r->pool, &rn);   /* NULL: no name to trust */
     memset(&th, 0, sizeof(th));
     if (signin != NULL && pp_throttle_check(r, c, signin, "renewal", &th))

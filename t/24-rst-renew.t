@@ -19,7 +19,7 @@ use lib 't/lib';
 use PassportTest qw(rst_body rst_post admin admin_stdin error_log slurp https_request);
 use PassportRenew qw(%NS canonical from_iso8601 renewal xpc legacy_of open_answer);
 
-plan tests => 73;
+plan tests => 75;
 
 my $t_dir = Apache::Test::vars('t_dir');
 
@@ -246,6 +246,14 @@ ok t_cmp((fault_of($res->content))[1], qr/wssc:Nonce is not base64/, 'a nonce th
 (my $no_ts = renewal($cipher, $secret, 2, 'contacts.msn.com', 'MBI')) =~ s{<wsu:Timestamp .*?</wsu:Timestamp>}{};
 $res = renew_post($no_ts);
 ok t_cmp((fault_of($res->content))[1], qr/needs a wsu:Timestamp/, 'no timestamp: S:Client');
+
+# the plan's notes are logged as a sign-in's are: an unknown policy
+my $before = length error_log();
+$res = renew_post(renewal($cipher, $secret, 2, 'contacts.msn.com', 'MBI_FUTURE'));
+ok t_cmp((open_answer($res->content, $secret))[1] // '', qr/contacts\.msn\.com/,
+         'a renewal with an unknown policy renews');
+ok t_cmp(substr(error_log(), $before), qr/PP0507: RST: unknown policy 'MBI_FUTURE' for 'contacts\.msn\.com'/,
+         'and logs it (PP0507), as a sign-in does');
 
 # ---- the log: every refusal with its reason, never a token or key -------
 
