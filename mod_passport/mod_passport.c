@@ -14,6 +14,7 @@
 #include "mod_passport_handlers.h"
 #include "mod_passport_http.h"
 #include "mod_passport_sni.h"
+#include "mod_passport_virtual.h"
 #include "pp_note.h"
 #include "pp_soap.h"
 
@@ -68,6 +69,7 @@ static void pp_register_hooks(apr_pool_t *p)
     ap_hook_handler(pp_logout_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_rst_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(pp_verify_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    pp_virtual_register();
     ap_hook_child_init(pp_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_authn(pp_partner_check_authn, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
