@@ -21,26 +21,47 @@ static const char *ticket_name(apr_pool_t *p, const pp_ticket_t *t)
                         pp_log_escape(p, t->audience));
 }
 
+/* What seals the tickets of one answer: the cipher keyed once, the MBI
+ * key's HMAC copied once, for all of them. */
+typedef struct {
+    pp_sealer_t *sealer;
+    pp_mbi_hmac_t *mbi;
+} issuer_t;
+
+static int issuer_make(apr_pool_t *p, const pp_realm_t *realm, issuer_t *is,
+                       const char **err)
+{
+    if (realm->keyring == NULL) {
+        *err = "PassportKeyFile is not set for this server";
+        return 0;
+    }
+    is->sealer = pp_sealer_make(p, realm->keyring, realm->name, err);
+    if (is->sealer == NULL) {
+        *err = apr_pstrcat(p, "cannot seal the tickets: ", *err, NULL);
+        return 0;
+    }
+    is->mbi = pp_mbi_hmac_make(p, &APR_ARRAY_IDX(realm->keyring->keys, 0,
+                                                 pp_key_t));
+    return 1;
+}
+
 /* Seal t for g: its ticket, compact form and MBI secret. nonce: the
  * ticket's own (or NULL: drawn for it). */
-static int seal_grant(apr_pool_t *p, const pp_realm_t *realm,
-                      const pp_account_t *acct, const pp_ticket_t *t,
-                      const unsigned char *nonce, pp_grant_t *g,
-                      const char **err)
+static int seal_grant(apr_pool_t *p, issuer_t *is, const pp_account_t *acct,
+                      const pp_ticket_t *t, const unsigned char *nonce,
+                      pp_grant_t *g, const char **err)
 {
-    const pp_key_t *key = &APR_ARRAY_IDX(realm->keyring->keys, 0, pp_key_t);
     unsigned char secret[PP_MBI_SECRET_LEN];
 
     g->expires = t->expires;
-    g->ticket = pp_ticket_seal_nonce(p, realm->keyring, realm->name, t,
-                                     nonce, err);
+    g->ticket = pp_sealer_seal(p, is->sealer, t, nonce, err);
     if (g->ticket == NULL) {
         *err = apr_psprintf(p, "cannot seal %s: %s", ticket_name(p, t),
                             *err);
         return 0;
     }
     g->compact = pp_compact(p, g->ticket, acct->puid);
-    if (!pp_mbi_secret(key, g->ticket, secret)) {
+    if (!pp_mbi_hmac_secret(is->mbi, g->ticket, secret)) {
         /* never hand out a secret nobody can derive again */
         OPENSSL_cleanse(secret, sizeof(secret));
         *err = "the MBI secret could not be derived (HMAC-SHA256)";
@@ -65,13 +86,12 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
              const char **err)
 {
     pp_ticket_t t;
+    issuer_t is;
     unsigned char *nonces;
     int i;
 
-    if (realm->keyring == NULL) {
-        *err = "PassportKeyFile is not set for this server";
+    if (!issuer_make(p, realm, &is, err))
         return 0;
-    }
     /* every ticket's nonce in one draw: a call to the generator costs
      * more than the bytes (eight tickets for an MSNP15 sign-in) */
     nonces = apr_palloc(p, (apr_size_t)(n > 0 ? n : 1) * PP_TICKET_NONCE_LEN);
@@ -86,7 +106,7 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
         t.audience = g->audience;
         t.expires = now + (g->lifetime > 0 ? g->lifetime
                                            : realm->ticket_lifetime);
-        if (!seal_grant(p, realm, acct, &t,
+        if (!seal_grant(p, &is, acct, &t,
                         nonces + (apr_size_t)i * PP_TICKET_NONCE_LEN, g, err))
             return 0;
     }
@@ -100,14 +120,13 @@ int pp_issue_shared(apr_pool_t *p, const pp_realm_t *realm,
                     const char **err)
 {
     pp_ticket_t t;
+    issuer_t is;
     const char *joined = "";
     int i;
 
     memset(out, 0, sizeof(*out));
-    if (realm->keyring == NULL) {
-        *err = "PassportKeyFile is not set for this server";
+    if (!issuer_make(p, realm, &is, err))
         return 0;
-    }
     for (i = 0; i < n; i++)
         joined = apr_pstrcat(p, joined, i ? " " : "", audiences[i], NULL);
     out->audience = joined;
@@ -116,7 +135,7 @@ int pp_issue_shared(apr_pool_t *p, const pp_realm_t *realm,
     t.audiences = audiences;
     t.naudiences = n;
     t.expires = now + realm->ticket_lifetime;
-    return seal_grant(p, realm, acct, &t, NULL, out, err);
+    return seal_grant(p, &is, acct, &t, NULL, out, err);
 }
 
 const char *pp_compact(apr_pool_t *p, const char *ticket, apr_uint64_t puid)

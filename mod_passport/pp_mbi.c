@@ -191,27 +191,27 @@ int pp_mbi_check(apr_pool_t *p, const unsigned char *secret,
     return ok;
 }
 
-int pp_mbi_secret(const pp_key_t *key, const char *ticket,
-                  unsigned char out[PP_MBI_SECRET_LEN])
+/* HMAC-SHA256(key->mbi, ticket) truncated into out, through mac (the
+ * key's keyed HMAC, started afresh if restart) or, with no mac, a
+ * one-shot HMAC (which looks the algorithm up and keys it every time). */
+static int secret_of(EVP_MAC_CTX *mac, int restart, const pp_key_t *key,
+                     const char *ticket, unsigned char out[PP_MBI_SECRET_LEN])
 {
     unsigned char full[32];
     unsigned int n = sizeof(full);
-    EVP_MAC_CTX *mac = key->mbi_mac ? EVP_MAC_CTX_dup(key->mbi_mac) : NULL;
     size_t got = 0;
     int ok;
 
-    /* the key's own keyed HMAC, copied; without one, a one-shot HMAC
-     * (which looks the algorithm up and keys it every time) */
     if (mac != NULL)
-        ok = EVP_MAC_update(mac, (const unsigned char *)ticket,
-                            strlen(ticket)) == 1
+        ok = (!restart || EVP_MAC_init(mac, NULL, 0, NULL) == 1)
+             && EVP_MAC_update(mac, (const unsigned char *)ticket,
+                               strlen(ticket)) == 1
              && EVP_MAC_final(mac, full, &got, sizeof(full)) == 1
              && got == sizeof(full);
     else
         ok = HMAC(EVP_sha256(), key->mbi, PP_KEY_LEN,
                   (const unsigned char *)ticket, strlen(ticket), full, &n)
              != NULL && n == sizeof(full);
-    EVP_MAC_CTX_free(mac);
 
     if (ok)
         memcpy(out, full, PP_MBI_SECRET_LEN);
@@ -225,6 +225,48 @@ int pp_mbi_secret(const pp_key_t *key, const char *ticket,
     else if (RAND_bytes(out, PP_MBI_SECRET_LEN) != 1)
         memset(out, 0xa5, PP_MBI_SECRET_LEN);
     OPENSSL_cleanse(full, sizeof(full));
+    return ok;
+}
+
+int pp_mbi_secret(const pp_key_t *key, const char *ticket,
+                  unsigned char out[PP_MBI_SECRET_LEN])
+{
+    EVP_MAC_CTX *mac = key->mbi_mac ? EVP_MAC_CTX_dup(key->mbi_mac) : NULL;
+    int ok = secret_of(mac, 0, key, ticket, out);
+
+    EVP_MAC_CTX_free(mac);
+    return ok;
+}
+
+struct pp_mbi_hmac_t {
+    const pp_key_t *key;
+    EVP_MAC_CTX *mac;        /* a copy of the key's, or NULL: one-shot */
+    int used;                /* a secret was made: start afresh */
+};
+
+static apr_status_t free_mac(void *mac)
+{
+    EVP_MAC_CTX_free(mac);
+    return APR_SUCCESS;
+}
+
+pp_mbi_hmac_t *pp_mbi_hmac_make(apr_pool_t *p, const pp_key_t *key)
+{
+    pp_mbi_hmac_t *h = apr_pcalloc(p, sizeof(*h));
+
+    h->key = key;
+    h->mac = key->mbi_mac ? EVP_MAC_CTX_dup(key->mbi_mac) : NULL;
+    if (h->mac != NULL)
+        apr_pool_cleanup_register(p, h->mac, free_mac, apr_pool_cleanup_null);
+    return h;
+}
+
+int pp_mbi_hmac_secret(pp_mbi_hmac_t *h, const char *ticket,
+                       unsigned char out[PP_MBI_SECRET_LEN])
+{
+    int ok = secret_of(h->mac, h->used, h->key, ticket, out);
+
+    h->used = 1;
     return ok;
 }
 

@@ -58,4 +58,11 @@ int pp_mbi_check(apr_pool_t *p, const unsigned char *secret,
 int pp_mbi_secret(const pp_key_t *key, const char *ticket,
                   unsigned char out[PP_MBI_SECRET_LEN]);
 
+/* The same for the several tickets of one answer: the key's keyed HMAC
+ * is copied once and started afresh for each ticket. Freed with p. */
+typedef struct pp_mbi_hmac_t pp_mbi_hmac_t;
+pp_mbi_hmac_t *pp_mbi_hmac_make(apr_pool_t *p, const pp_key_t *key);
+int pp_mbi_hmac_secret(pp_mbi_hmac_t *h, const char *ticket,
+                       unsigned char out[PP_MBI_SECRET_LEN]);
+
 #endif

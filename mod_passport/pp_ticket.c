@@ -51,20 +51,23 @@ static const char *aad_of(apr_pool_t *p, int version, const char *realm)
 
 /* One AES-256-GCM pass. enc: 1 seals (writes tag), 0 opens (checks
  * tag). Returns 1 on success. The context is freed on every path. */
-static int gcm(const pp_keyring_t *ring, int enc, const unsigned char *key,
-               const unsigned char *nonce, const char *aad,
-               const unsigned char *in, int inlen, unsigned char *out,
-               unsigned char *tag)
+/* the ring's cipher, fetched once; EVP_aes_256_gcm() looks it up each
+ * time */
+static const EVP_CIPHER *cipher_of(const pp_keyring_t *ring)
 {
-    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-    /* the ring's, fetched once; EVP_aes_256_gcm() looks it up each time */
-    const EVP_CIPHER *cipher = ring->aes_gcm ? ring->aes_gcm
-                                             : EVP_aes_256_gcm();
-    int n = 0, fin = 0, ok = 0;
+    return ring->aes_gcm ? ring->aes_gcm : EVP_aes_256_gcm();
+}
 
-    if (ctx == NULL)
-        return 0;
-    if (EVP_CipherInit_ex(ctx, cipher, NULL, key, nonce, enc) == 1
+/* One message through ctx, keyed already: the nonce is set here, so a
+ * keyed context serves message after message without its key schedule
+ * made again. enc: 1 seals (tag out), 0 opens (tag checked). */
+static int gcm_run(EVP_CIPHER_CTX *ctx, int enc, const unsigned char *nonce,
+                   const char *aad, const unsigned char *in, int inlen,
+                   unsigned char *out, unsigned char *tag)
+{
+    int n = 0, fin = 0;
+
+    return EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, enc) == 1
         && EVP_CipherUpdate(ctx, NULL, &n, (const unsigned char *)aad,
                             (int)strlen(aad)) == 1
         && EVP_CipherUpdate(ctx, out, &n, in, inlen) == 1
@@ -72,13 +75,35 @@ static int gcm(const pp_keyring_t *ring, int enc, const unsigned char *key,
                                        tag) == 1)
         && EVP_CipherFinal_ex(ctx, out + n, &fin) == 1
         && (!enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN,
-                                        tag) == 1))
-        ok = 1;
+                                        tag) == 1);
+}
+
+/* A context keyed with key for enc, or NULL. */
+static EVP_CIPHER_CTX *gcm_keyed(const pp_keyring_t *ring, int enc,
+                                 const unsigned char *key)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+
+    if (ctx != NULL
+        && EVP_CipherInit_ex(ctx, cipher_of(ring), NULL, key, NULL, enc) != 1) {
+        EVP_CIPHER_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
+}
+
+static int gcm(const pp_keyring_t *ring, int enc, const unsigned char *key,
+               const unsigned char *nonce, const char *aad,
+               const unsigned char *in, int inlen, unsigned char *out,
+               unsigned char *tag)
+{
+    EVP_CIPHER_CTX *ctx = gcm_keyed(ring, enc, key);
+    int ok = ctx != NULL && gcm_run(ctx, enc, nonce, aad, in, inlen, out, tag);
+
     EVP_CIPHER_CTX_free(ctx);
     return ok;
 }
 
-/* A string of 1 to max bytes. */
 static int field_ok(const char *s, apr_size_t max)
 {
     apr_size_t n = s ? strlen(s) : 0;
@@ -142,30 +167,51 @@ static apr_size_t plaintext(apr_pool_t *p, const pp_ticket_t *t, int version,
     return n;
 }
 
-const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
-                           const char *realm, const pp_ticket_t *t,
-                           const char **err)
+struct pp_sealer_t {
+    const pp_keyring_t *ring;
+    const char *realm;
+    const char *aad[2];      /* PP1realm, PP2realm: made on first use */
+    EVP_CIPHER_CTX *ctx;     /* AES-256-GCM under the ring's first key */
+};
+
+static apr_status_t free_cipher(void *ctx)
 {
-    return pp_ticket_seal_nonce(p, ring, realm, t, NULL, err);
+    EVP_CIPHER_CTX_free(ctx);
+    return APR_SUCCESS;
 }
 
-/* nonce NULL: one is drawn here. */
-const char *pp_ticket_seal_nonce(apr_pool_t *p, const pp_keyring_t *ring,
-                                 const char *realm, const pp_ticket_t *t,
-                                 const unsigned char *nonce,
-                                 const char **err)
+pp_sealer_t *pp_sealer_make(apr_pool_t *p, const pp_keyring_t *ring,
+                            const char *realm, const char **err)
 {
-    const pp_key_t *key;
-    unsigned char *plain = NULL, *buf;
-    apr_size_t n, total;
-    const char *sealed = NULL;
-    int version = t->version == PP_TICKET_VERSION_SHARED
-                  ? PP_TICKET_VERSION_SHARED : PP_TICKET_VERSION;
+    pp_sealer_t *s;
 
     if (ring == NULL || ring->keys->nelts == 0) {
         *err = "no key to seal with";
         return NULL;
     }
+    s = apr_pcalloc(p, sizeof(*s));
+    s->ring = ring;
+    s->realm = realm;
+    s->ctx = gcm_keyed(ring, 1, APR_ARRAY_IDX(ring->keys, 0, pp_key_t).seal);
+    if (s->ctx == NULL) {
+        *err = "AES-256-GCM failed";
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, s->ctx, free_cipher, apr_pool_cleanup_null);
+    return s;
+}
+
+const char *pp_sealer_seal(apr_pool_t *p, pp_sealer_t *s,
+                           const pp_ticket_t *t, const unsigned char *nonce,
+                           const char **err)
+{
+    unsigned char *plain = NULL, *buf;
+    apr_size_t n, total;
+    const char *sealed = NULL;
+    int version = t->version == PP_TICKET_VERSION_SHARED
+                  ? PP_TICKET_VERSION_SHARED : PP_TICKET_VERSION;
+    const char **aad = &s->aad[version == PP_TICKET_VERSION_SHARED];
+
     if (t->issued < 0 || t->expires < 0 || t->issued > 0xffffffffLL
         || t->expires > 0xffffffffLL) {
         *err = "time out of range";
@@ -173,7 +219,8 @@ const char *pp_ticket_seal_nonce(apr_pool_t *p, const pp_keyring_t *ring,
     }
     if ((n = plaintext(p, t, version, &plain, err)) == 0)
         return NULL;
-    key = &APR_ARRAY_IDX(ring->keys, 0, pp_key_t);
+    if (*aad == NULL)
+        *aad = aad_of(p, version, s->realm);
     total = OVERHEAD + n;
     buf = apr_palloc(p, total);
     buf[0] = (unsigned char)version;
@@ -181,15 +228,24 @@ const char *pp_ticket_seal_nonce(apr_pool_t *p, const pp_keyring_t *ring,
         memcpy(buf + 1, nonce, PP_TICKET_NONCE_LEN);
     if (nonce == NULL && RAND_bytes(buf + 1, PP_TICKET_NONCE_LEN) != 1)
         *err = "the random generator failed";
-    else if (!gcm(ring, 1, key->seal, buf + 1, aad_of(p, version, realm),
-                  plain, (int)n, buf + 1 + PP_TICKET_NONCE_LEN,
-                  buf + 1 + PP_TICKET_NONCE_LEN + n))
+    else if (!gcm_run(s->ctx, 1, buf + 1, *aad, plain, (int)n,
+                      buf + 1 + PP_TICKET_NONCE_LEN,
+                      buf + 1 + PP_TICKET_NONCE_LEN + n))
         *err = "AES-256-GCM failed";
     else
         sealed = pp_b64url_encode(p, buf, total);
     /* the plaintext, on every way out */
     OPENSSL_cleanse(plain, n);
     return sealed;
+}
+
+const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
+                           const char *realm, const pp_ticket_t *t,
+                           const char **err)
+{
+    pp_sealer_t *s = pp_sealer_make(p, ring, realm, err);
+
+    return s != NULL ? pp_sealer_seal(p, s, t, NULL, err) : NULL;
 }
 
 /* A length-prefixed string at b[*pos] (no NUL inside, 1 or more

@@ -69,15 +69,22 @@ const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
                            const char *realm, const pp_ticket_t *t,
                            const char **err);
 
-/* The same with the caller's nonce: PP_TICKET_NONCE_LEN bytes fresh
- * from the random generator and used for this ticket only (two tickets
- * under one key and nonce give AES-GCM away). For a caller that seals
- * several tickets at once and draws all their nonces in one call. */
+/* Several tickets of one realm under the ring's first key: the cipher
+ * is keyed once, not for each ticket. Freed with p. NULL and *err if the
+ * ring has no key or the cipher cannot be keyed. */
+typedef struct pp_sealer_t pp_sealer_t;
+pp_sealer_t *pp_sealer_make(apr_pool_t *p, const pp_keyring_t *ring,
+                            const char *realm, const char **err);
+
+/* Seal t, with the caller's nonce: PP_TICKET_NONCE_LEN bytes fresh from
+ * the random generator and used for this ticket only (two tickets under
+ * one key and nonce give AES-GCM away), for a caller that draws the
+ * nonces of several tickets in one call; or NULL: one is drawn here.
+ * NULL and *err on failure. */
 #define PP_TICKET_NONCE_LEN 12
-const char *pp_ticket_seal_nonce(apr_pool_t *p, const pp_keyring_t *ring,
-                                 const char *realm, const pp_ticket_t *t,
-                                 const unsigned char *nonce,
-                                 const char **err);
+const char *pp_sealer_seal(apr_pool_t *p, pp_sealer_t *s,
+                           const pp_ticket_t *t, const unsigned char *nonce,
+                           const char **err);
 
 /* Open with any key of the ring, then check expiry against now and,
  * when audience is not NULL, that the ticket carries that audience (one

@@ -72,5 +72,19 @@ int main(void)
     ok(memcmp(s1, s2, 24) != 0, "another key, another secret");
     ok(pp_mbi_check(p, s1, 24, nonce, pp_mbi_blob(p, s1, 24, nonce, NULL, 0)),
        "a client answer with the derived secret checks");
+    /* one HMAC for the tickets of an answer: each secret as alone */
+    {
+        pp_mbi_hmac_t *h = pp_mbi_hmac_make(p, &APR_ARRAY_IDX(ring->keys, 0,
+                                                              pp_key_t));
+        unsigned char a[24], b[24], b1[24];
+
+        pp_mbi_secret(&APR_ARRAY_IDX(ring->keys, 0, pp_key_t), "ticketB", b1);
+        ok(pp_mbi_hmac_secret(h, "ticketA", a) && memcmp(a, s1, 24) == 0,
+           "an answer's HMAC: the first secret is the ticket's own");
+        ok(pp_mbi_hmac_secret(h, "ticketB", b) && memcmp(b, b1, 24) == 0,
+           "the next is the next ticket's, not one of both");
+        ok(pp_mbi_hmac_secret(h, "ticketA", a) && memcmp(a, s1, 24) == 0,
+           "and the first again");
+    }
     return tap_done();
 }

@@ -261,6 +261,48 @@ int main(void)
                          "YHt6YGpEpNjTAIW1Rsu/plGXBVL8Cvn3") == 0,
                "its MBI secret is the one the doc gives");
         }
+        /* One sealer seals ticket after ticket with its key schedule made
+         * once: each is what a fresh sealing gives, byte for byte. With
+         * the nonces of the doc's two examples, the doc's two tickets
+         * come back, in either order and again (the additional data
+         * follows the version). */
+        {
+            const char *v1 = pp_ticket_from_compact(p, "t=AVDCUmvG084QOgXWjz"
+                "M3kpGLGXhWrgys3QqydLLYpboXnNQCLXfNqOZcfacQhBSKBO_f9ZzjfXIOmh"
+                "9la2ruJ1sJT6nrYjYPKbbkMxCGlQ&p=0000000000000003");
+            static const char *const aud3[] = { "messengerclear.live.com",
+                "messenger.msn.com", "contacts.msn.com" };
+            pp_ticket_t d1, d2;
+            apr_size_t l1 = 0, l2 = 0;
+            unsigned char *r1 = pp_b64url_decode(p, v1, &l1);
+            unsigned char *r2 = pp_b64url_decode(p, ex, &l2);
+            pp_sealer_t *sl = pp_sealer_make(p, doc, "Passport.Net", &err);
+            const char *a1, *a2, *a3, *a4;
+
+            memset(&d1, 0, sizeof(d1));
+            d1.puid = 3;
+            d1.signin = "sha@example.com";
+            d1.audience = "messenger.msn.com";
+            d1.issued = 1795313556;
+            d1.expires = 1795317156;
+            d2 = d1;
+            d2.version = PP_TICKET_VERSION_SHARED;
+            d2.audiences = aud3;
+            d2.naudiences = 3;
+            a1 = sl ? pp_sealer_seal(p, sl, &d1, r1 + 1, &err) : NULL;
+            a2 = sl ? pp_sealer_seal(p, sl, &d2, r2 + 1, &err) : NULL;
+            a3 = sl ? pp_sealer_seal(p, sl, &d1, r1 + 1, &err) : NULL;
+            a4 = sl ? pp_sealer_seal(p, sl, &d2, r2 + 1, &err) : NULL;
+            ok(sl != NULL && a1 && strcmp(a1, v1) == 0,
+               "a sealer with the doc's nonce seals the doc's ticket");
+            ok(a2 && strcmp(a2, ex) == 0,
+               "the same sealer, next: the doc's shared ticket");
+            ok(a3 && a4 && strcmp(a3, v1) == 0 && strcmp(a4, ex) == 0,
+               "and both again, unchanged by what it sealed before");
+            ok(pp_sealer_make(p, NULL, "Passport.Net", &err) == NULL
+               && strcmp(err, "no key to seal with") == 0,
+               "no ring, no sealer, and the error says so");
+        }
     }
 
     /* ---- version 2: one ticket, several audiences ---------------------- */
