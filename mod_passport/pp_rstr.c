@@ -158,7 +158,9 @@ static const char *one_response(apr_pool_t *p, const pp_rstr_ctx_t *c,
                                 "\">", pp_xml_escape(p, it->token),
                                 "</wsse:BinarySecurityToken>", NULL);
         }
-        until = it->expires ? pp_iso8601(p, it->expires) : expires;
+        /* most expire with the answer: its time is formatted once */
+        until = it->expires && it->expires != c->expires
+                ? pp_iso8601(p, it->expires) : expires;
         /* NULL: a part could not be computed (RST2's token digest) */
         if ((refs = d->references(p, it, id, ref_type)) == NULL)
             return NULL;
