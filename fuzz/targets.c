@@ -12,6 +12,19 @@
 
 #include <apr_general.h>
 #include <apr_strings.h>
+#include <stdlib.h>
+
+/* The process's pool: the parser context this thread keeps from one
+ * input to the next (pp_soap_init) lives as long as it, so the inputs
+ * are also parsed one after another in one context, as a server thread
+ * parses its requests. Destroyed at exit, so that nothing is left. */
+static apr_pool_t *life;
+
+static void end_life(void)
+{
+    apr_pool_destroy(life);
+    apr_terminate();
+}
 
 static apr_pool_t *fresh_pool(void)
 {
@@ -20,7 +33,9 @@ static apr_pool_t *fresh_pool(void)
 
     if (!ready) {
         apr_initialize();
-        pp_soap_init();
+        apr_pool_create(&life, NULL);
+        pp_soap_init(life);
+        atexit(end_life);
         ready = 1;
     }
     apr_pool_create(&p, NULL);

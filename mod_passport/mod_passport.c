@@ -36,7 +36,7 @@ int pp_note_level(int pp_level)
  * the store's global mutex is reopened, the timing locks made. */
 static void pp_child_init(apr_pool_t *p, server_rec *s)
 {
-    pp_soap_init();
+    pp_soap_init(p);
     pp_store_child_init(p, s);
     pp_auth_child_init(p, s);
 }

@@ -63,8 +63,11 @@ typedef enum {
     PP_SOAP_BAD_RENEWAL           /* a renewal without what it needs */
 } pp_soap_status_t;
 
-/* Call once per process before parsing (initialises libxml2). */
-void pp_soap_init(void);
+/* Call once per process before parsing (initialises libxml2). With a
+ * pool (a process's, or a test's), each thread keeps its parser context
+ * between parses until the thread ends or the pool does; NULL: none is
+ * kept. */
+void pp_soap_init(apr_pool_t *p);
 
 /* Parse len bytes. On anything but PP_SOAP_OK, *err says what is wrong
  * in words fit for a faultstring. */

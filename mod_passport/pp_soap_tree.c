@@ -10,15 +10,95 @@
 #include "pp_soap_tree.h"
 
 #include <apr_strings.h>
+#include <apr_thread_proc.h>
 #include <libxml/parser.h>
+#include <libxml/dict.h>
 #include <libxml/tree.h>
 #include <libxml/SAX2.h>
 #include <libxml/c14n.h>
 #include <string.h>
 
-void pp_soap_init(void)
+/* A thread's parser context, kept from one pool-tree parse to the next:
+ * making one (its dictionary, its tables, its SAX handler) and freeing
+ * it was a tenth of the parse of an RST.srf request. xmlCtxtReadMemory
+ * starts it afresh for each document, and it is reset again after each,
+ * so between parses it holds no document, only the dictionary of names
+ * seen; one whose dictionary has grown past KEEP_NAMES (documents of
+ * many different names) is freed rather than kept. NULL until
+ * pp_soap_init is given a pool: then every parse makes its own. */
+#define KEEP_NAMES 512
+#if APR_HAS_THREADS
+static apr_threadkey_t *kept;
+
+static void drop(void *ctxt)
+{
+    xmlFreeParserCtxt(ctxt);
+}
+
+/* At the pool's end, the context of the thread that ends it (a thread
+ * that exits frees its own through drop). */
+static apr_status_t drop_kept(void *unused)
+{
+    void *ctxt = NULL;
+
+    (void)unused;
+    if (apr_threadkey_private_get(&ctxt, kept) == APR_SUCCESS
+        && ctxt != NULL) {
+        apr_threadkey_private_set(NULL, kept);
+        xmlFreeParserCtxt(ctxt);
+    }
+    kept = NULL;
+    return APR_SUCCESS;
+}
+#endif
+
+void pp_soap_init(apr_pool_t *p)
 {
     xmlInitParser();
+#if APR_HAS_THREADS
+    if (p != NULL && kept == NULL) {
+        if (apr_threadkey_private_create(&kept, drop, p) == APR_SUCCESS)
+            apr_pool_cleanup_register(p, NULL, drop_kept,
+                                      apr_pool_cleanup_null);
+        else
+            kept = NULL;
+    }
+#else
+    (void)p;
+#endif
+}
+
+/* This thread's kept context (taken: it is the caller's until
+ * give_back), or a new one. */
+static xmlParserCtxtPtr take_ctxt(int tree)
+{
+#if APR_HAS_THREADS
+    void *ctxt = NULL;
+
+    if (tree && kept != NULL
+        && apr_threadkey_private_get(&ctxt, kept) == APR_SUCCESS
+        && ctxt != NULL) {
+        apr_threadkey_private_set(NULL, kept);
+        return ctxt;
+    }
+#else
+    (void)tree;
+#endif
+    return xmlNewParserCtxt();
+}
+
+static void give_back(xmlParserCtxtPtr ctxt, int tree)
+{
+#if APR_HAS_THREADS
+    if (tree && kept != NULL && xmlDictSize(ctxt->dict) <= KEEP_NAMES) {
+        xmlCtxtReset(ctxt);         /* the document goes now */
+        if (apr_threadkey_private_set(ctxt, kept) == APR_SUCCESS)
+            return;
+    }
+#else
+    (void)tree;
+#endif
+    xmlFreeParserCtxt(ctxt);
 }
 
 /* libxml2 reports some errors (encoding conversion) through its generic
@@ -237,7 +317,7 @@ static pp_soap_status_t parse(apr_pool_t *p, const char *buf, apr_size_t len,
         return PP_SOAP_MALFORMED;
     }
     xmlSetGenericErrorFunc(NULL, silent);   /* this thread's handler */
-    ctxt = xmlNewParserCtxt();
+    ctxt = take_ctxt(tree);
     if (ctxt == NULL) {
         *err = "out of memory";
         return PP_SOAP_MALFORMED;
@@ -299,7 +379,7 @@ static pp_soap_status_t parse(apr_pool_t *p, const char *buf, apr_size_t len,
         *err = "no root element";
         st = PP_SOAP_MALFORMED;
     }
-    xmlFreeParserCtxt(ctxt);
+    give_back(ctxt, tree);
     if (got != NULL && (tree || st != PP_SOAP_OK)) {
         xmlFreeDoc(got);
         got = NULL;

@@ -417,7 +417,7 @@ int main(void)
     outcome_t o;
     renewal_t r;
 
-    pp_soap_init();
+    pp_soap_init(p);
     known_answers(p);
     cap = slurp(p, tap_srcpath(p, "t/data/renew-libpurple.xml"));
     capture(p, cap);

@@ -46,7 +46,7 @@ int main(void)
     apr_size_t len = 0;
     int i;
 
-    pp_soap_init();
+    pp_soap_init(p);
 
     doc = slurp(p, tap_srcpath(p, "t/data/rst-msnp15.xml"), &len);
     if (!ok(doc != NULL, "read t/data/rst-msnp15.xml"))
@@ -204,6 +204,47 @@ int main(void)
         many = apr_pstrcat(p, many, "</ps:RequestMultipleSecurityTokens></S:Body></S:Envelope>", NULL);
         ok(parse(p, many, &req, &err) == PP_SOAP_TOO_MANY_TOKENS,
            "too many tokens refused");
+    }
+
+    /* Each thread keeps its parser context from one parse to the next
+     * (pp_soap_init): after every failure above (stopped, truncated, bad
+     * bytes, too deep), after another encoding, and after a document of
+     * more names than a kept context may hold, a request parses as the
+     * first one did. */
+    {
+        char *names = apr_pstrdup(p, ENV_OPEN "<S:Body>");
+        const char *head = "<Envelope xmlns=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+            "<Header><x:Security xmlns:x=\"http://schemas.xmlsoap.org/ws/2003/06/secext\">"
+            "<x:UsernameToken><x:Username>";
+        const char *tail = "</x:Username><x:Password>pw</x:Password></x:UsernameToken>"
+            "</x:Security></Header><Body>" RST("contacts.msn.com") "</Body></Envelope>";
+
+        for (i = 0; i < 600; i++)
+            names = apr_psprintf(p, "%s<n%d/>", names, i);
+        names = apr_pstrcat(p, names, "</S:Body></S:Envelope>", NULL);
+        ok(parse(p, names, &req, &err) == PP_SOAP_NO_TOKENS,
+           "a document of 600 names parses");
+        ok(parse(p, apr_pstrcat(p, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+                                head, "caf\xe9@example.com", tail, NULL),
+                 &req, &err) == PP_SOAP_OK
+           && strcmp(req.username, "caf\xc3\xa9@example.com") == 0,
+           "a Latin-1 request: its name in UTF-8");
+        ok(parse(p, apr_pstrcat(p, head, "again@example.com", tail, NULL),
+                 &req, &err) == PP_SOAP_OK
+           && strcmp(req.username, "again@example.com") == 0,
+           "the next, in UTF-8 with no declaration, is read as UTF-8");
+        doc = slurp(p, tap_srcpath(p, "t/data/rst-msnp15.xml"), &len);
+        ok(doc && pp_soap_parse_rst(p, doc, len, &req, &err) == PP_SOAP_OK
+           && strcmp(req.username, "@USER@") == 0
+           && strcmp(req.password, "@PASSWORD@") == 0
+           && req.items->nelts == 4
+           && strcmp(item(&req, 3)->address, "contacts.msn.com") == 0,
+           "and the reference request parses as the first time");
+        /* the same, in one context after another: each thread's own */
+        pp_soap_init(NULL);
+        ok(doc && pp_soap_parse_rst(p, doc, len, &req, &err) == PP_SOAP_OK
+           && strcmp(req.username, "@USER@") == 0,
+           "pp_soap_init again changes nothing");
     }
 
     is_str(pp_xml_escape(p, "a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c'",
