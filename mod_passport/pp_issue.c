@@ -8,7 +8,6 @@
 
 #include <apr_strings.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <string.h>
 
 /* What t is, for an error. */
@@ -92,10 +91,11 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
 
     if (!issuer_make(p, realm, &is, err))
         return 0;
-    /* every ticket's nonce in one draw: a call to the generator costs
-     * more than the bytes (eight tickets for an MSNP15 sign-in) */
+    /* every ticket's nonce in one draw (eight tickets for an MSNP15
+     * sign-in) */
     nonces = apr_palloc(p, (apr_size_t)(n > 0 ? n : 1) * PP_TICKET_NONCE_LEN);
-    if (n > 0 && RAND_bytes(nonces, n * PP_TICKET_NONCE_LEN) != 1) {
+    if (n > 0 && !pp_ticket_nonces(nonces,
+                                   (apr_size_t)n * PP_TICKET_NONCE_LEN)) {
         *err = "cannot seal the tickets: the random generator failed";
         return 0;
     }

@@ -8,6 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
+#include <limits.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -167,6 +169,59 @@ static apr_size_t plaintext(apr_pool_t *p, const pp_ticket_t *t, int version,
     return n;
 }
 
+/* ---- nonces ------------------------------------------------------------ */
+
+/* A sign-in seals eight tickets, each with a nonce of its own. Nonces
+ * are public (they open the ticket) and must only never repeat under a
+ * key: random bytes from OpenSSL's generator, each handed out once. A
+ * call to the generator costs about the same for 12 bytes as for 1,536
+ * (a microsecond and more in a busy server), so they are drawn
+ * NONCE_STOCK at a time into a stock of the thread's own, and an
+ * answer's nonces cost a copy. A fork would give the child the parent's
+ * stock, to hand out a second time: a fork starts a new generation, and
+ * a stock of an older one is thrown away unused. */
+#define NONCE_STOCK 1536
+static _Thread_local struct {
+    unsigned char b[NONCE_STOCK];
+    apr_size_t left;              /* the last left bytes are unused */
+    unsigned int generation;
+} stock;
+static unsigned int generation = 1;
+static pthread_once_t watching = PTHREAD_ONCE_INIT;
+
+static void forked(void)
+{
+    generation++;                 /* in the child, its only thread */
+}
+
+static void watch_forks(void)
+{
+    pthread_atfork(NULL, NULL, forked);
+}
+
+int pp_ticket_nonces(unsigned char *out, apr_size_t n)
+{
+    pthread_once(&watching, watch_forks);
+    if (n > NONCE_STOCK)
+        return n <= INT_MAX && RAND_bytes(out, (int)n) == 1;
+    if (stock.generation != generation) {
+        memset(stock.b, 0, sizeof(stock.b));
+        stock.left = 0;
+        stock.generation = generation;
+    }
+    if (stock.left < n) {
+        if (RAND_bytes(stock.b, NONCE_STOCK) != 1) {
+            stock.left = 0;
+            return 0;
+        }
+        stock.left = NONCE_STOCK;
+    }
+    memcpy(out, stock.b + NONCE_STOCK - stock.left, n);
+    memset(stock.b + NONCE_STOCK - stock.left, 0, n);   /* handed out */
+    stock.left -= n;
+    return 1;
+}
+
 struct pp_sealer_t {
     const pp_keyring_t *ring;
     const char *realm;
@@ -226,7 +281,7 @@ const char *pp_sealer_seal(apr_pool_t *p, pp_sealer_t *s,
     buf[0] = (unsigned char)version;
     if (nonce != NULL)
         memcpy(buf + 1, nonce, PP_TICKET_NONCE_LEN);
-    if (nonce == NULL && RAND_bytes(buf + 1, PP_TICKET_NONCE_LEN) != 1)
+    if (nonce == NULL && !pp_ticket_nonces(buf + 1, PP_TICKET_NONCE_LEN))
         *err = "the random generator failed";
     else if (!gcm_run(s->ctx, 1, buf + 1, *aad, plain, (int)n,
                       buf + 1 + PP_TICKET_NONCE_LEN,

@@ -69,6 +69,11 @@ const char *pp_ticket_seal(apr_pool_t *p, const pp_keyring_t *ring,
                            const char *realm, const pp_ticket_t *t,
                            const char **err);
 
+/* n bytes for nonces, never handed out before (from a per-thread stock
+ * of random bytes, drawn from OpenSSL's generator a block at a time and
+ * thrown away at a fork): 1, or 0 if the generator failed. */
+int pp_ticket_nonces(unsigned char *out, apr_size_t n);
+
 /* Several tickets of one realm under the ring's first key: the cipher
  * is keyed once, not for each ticket. Freed with p. NULL and *err if the
  * ring has no key or the cipher cannot be keyed. */

@@ -6,6 +6,10 @@
 #include "pp_mbi.h"
 
 #include <openssl/evp.h>
+#include <apr_hash.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define KEY_A "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 #define KEY_B "Hx4dHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA="
@@ -439,6 +443,50 @@ int main(void)
             ok(pp_ticket_open(p, a, "Passport.Net", big, 1, NULL, &o)
                == PP_TICKET_MALFORMED, "a text over 2048 characters: "
                "malformed");
+        }
+    }
+
+    /* Nonces come from a per-thread stock: none is handed out twice,
+     * across many answers, and a forked child does not hand out its
+     * parent's next bytes. */
+    {
+        apr_hash_t *seen = apr_hash_make(p);
+        unsigned char *all = apr_palloc(p, 2000 * 96), mine[12], theirs[12];
+        int fd[2], dup = 0, got = 0, k;
+        pid_t pid;
+
+        for (k = 0; k < 2000; k++)
+            got += pp_ticket_nonces(all + 96 * k, 96);
+        for (k = 0; k < 2000 * 8; k++) {
+            if (apr_hash_get(seen, all + 12 * k, 12) != NULL)
+                dup++;
+            apr_hash_set(seen, all + 12 * k, 12, "");
+        }
+        ok(got == 2000 && dup == 0, "16000 nonces of 2000 answers, no two "
+           "alike (%d repeated)", dup);
+        ok(pp_ticket_nonces(all, 4000) == 1, "more than a stock at once");
+        pid = pipe(fd) == 0 ? fork() : -1;
+        if (pid == 0) {
+            ssize_t w;
+
+            close(fd[0]);
+            w = pp_ticket_nonces(mine, sizeof(mine)) ? write(fd[1], mine, 12)
+                                                     : -1;
+            _exit(w == 12 ? 0 : 1);
+        }
+        {
+            int status = 1;
+            ssize_t r = -1;
+
+            if (pid > 0) {
+                close(fd[1]);
+                r = read(fd[0], theirs, sizeof(theirs));
+                close(fd[0]);
+                waitpid(pid, &status, 0);
+            }
+            ok(r == 12 && pp_ticket_nonces(mine, sizeof(mine))
+               && memcmp(mine, theirs, 12) != 0 && status == 0,
+               "after a fork, the child's nonce is not the parent's next");
         }
     }
 
