@@ -72,7 +72,7 @@ const char *pp_token_digest(apr_pool_t *p, const char *token)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
 
-    if (EVP_Digest(token, strlen(token), md, &n, EVP_sha1(), NULL) != 1
+    if (EVP_Digest(token, strlen(token), md, &n, pp_digest("SHA1"), NULL) != 1
         || n != 20)
         return NULL;
     return pp_b64_encode(p, md, n);

@@ -175,6 +175,27 @@ int pp_parse_id(apr_pool_t *p, const char *s, pp_id_format_t fmt,
     return 1;
 }
 
+const EVP_MD *pp_digest(const char *name)
+{
+    /* fetched once, kept for the process: EVP_sha256() and EVP_sha1()
+     * make EVP_Digest look theirs up again on every call */
+    static EVP_MD *kept[2];
+    int i = strcmp(name, "SHA256") == 0 ? 0 : strcmp(name, "SHA1") == 0 ? 1
+                                                                       : -1;
+    EVP_MD *md, *none = NULL;
+
+    if (i < 0)
+        return NULL;
+    md = __atomic_load_n(&kept[i], __ATOMIC_ACQUIRE);
+    if (md == NULL && (md = EVP_MD_fetch(NULL, name, NULL)) != NULL
+        && !__atomic_compare_exchange_n(&kept[i], &none, md, 0,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        EVP_MD_free(md);            /* another thread's came first */
+        md = none;
+    }
+    return md != NULL ? md : i == 0 ? EVP_sha256() : EVP_sha1();
+}
+
 apr_uint64_t pp_cid_from_puid(apr_uint64_t puid)
 {
     static const char label[] = "mod_passport cid v1";
@@ -186,7 +207,7 @@ apr_uint64_t pp_cid_from_puid(apr_uint64_t puid)
     memcpy(in, label, sizeof(label) - 1);
     for (i = 0; i < 8; i++)
         in[sizeof(label) - 1 + i] = (unsigned char)(puid >> (56 - 8 * i));
-    if (EVP_Digest(in, sizeof(in), md, &n, EVP_sha256(), NULL) != 1
+    if (EVP_Digest(in, sizeof(in), md, &n, pp_digest("SHA256"), NULL) != 1
         || n < 8)
         return 0;                   /* SHA-256 failed: see pp_str.h */
     for (i = 0; i < 8; i++)

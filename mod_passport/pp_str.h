@@ -7,6 +7,7 @@
 #define PP_STR_H
 
 #include <apr_pools.h>
+#include <openssl/evp.h>
 
 
 /* A "ptoken" of MS-PASS 2.2.1: one or more CHARs, no CTL, no comma.
@@ -58,6 +59,11 @@ int pp_parse_id(apr_pool_t *p, const char *s, pp_id_format_t fmt,
  * unchecked digest would have given a CID made of stack bytes. (A
  * derived CID is 0 by chance once in 2^63 PUIDs.) */
 apr_uint64_t pp_cid_from_puid(apr_uint64_t puid);
+
+/* "SHA256" or "SHA1" for EVP_Digest, fetched once for the process and
+ * kept (the implicit EVP_sha256() is looked up on every call); NULL for
+ * another name. */
+const EVP_MD *pp_digest(const char *name);
 
 /* Strict %XX decoding: a bad escape or a %00 fails (NULL). */
 char *pp_url_decode(apr_pool_t *p, const char *s);

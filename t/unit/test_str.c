@@ -45,6 +45,12 @@ int main(void)
        == APR_UINT64_C(0x1b0a26fd753c50da), "CID derived from a PUID (vector)");
     ok(pp_cid_from_puid(3) == APR_UINT64_C(0x494afd67a35c2a83), "another PUID");
     ok(pp_cid_from_puid(0) >> 63 == 0, "a positive 64-bit integer");
+    ok(pp_digest("SHA256") != NULL && pp_digest("SHA256") == pp_digest("SHA256")
+       && EVP_MD_get_size(pp_digest("SHA256")) == 32,
+       "SHA-256 is fetched once and kept");
+    ok(pp_digest("SHA1") != NULL && EVP_MD_get_size(pp_digest("SHA1")) == 20
+       && pp_digest("SHA1") != pp_digest("SHA256"), "and SHA-1 beside it");
+    ok(pp_digest("MD5") == NULL, "another name: none");
     is_str(pp_hex16(p, APR_UINT64_C(0xAB)), "00000000000000AB", "hex16");
     {
         apr_uint64_t u = 0;
