@@ -47,14 +47,21 @@ char *pp_b64_encode(apr_pool_t *p, const unsigned char *in, apr_size_t len)
     return encode(p, in, len, STD, 1);
 }
 
+/* The value of c in alpha (the two alphabets differ only in their last
+ * two characters), or -1. */
 static int value_of(char c, const char *alpha)
 {
-    const char *hit;
-
-    if (c == '\0' || c == '=')
-        return -1;
-    hit = strchr(alpha, c);
-    return hit ? (int)(hit - alpha) : -1;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == alpha[62])
+        return 62;
+    if (c == alpha[63])
+        return 63;
+    return -1;
 }
 
 /* Decode n alphabet characters (no padding) into bytes. Unused low bits

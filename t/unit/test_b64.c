@@ -26,6 +26,11 @@ int main(void)
     ok(pp_b64_decode(p, "Zm9v YmFy", &n) == NULL, "space refused");
     ok(pp_b64url_decode(p, "Zm9v+mFy", &n) == NULL,
        "'+' refused in the URL-safe alphabet");
+    ok(pp_b64_decode(p, "Zm9v-mFy", &n) == NULL && pp_b64_decode(p, "Zm9v_mFy", &n) == NULL,
+       "URL-safe characters refused by the standard decoder");
+    ok(pp_b64url_decode(p, "Zm9v/mFy", &n) == NULL, "'/' refused by the URL-safe decoder");
+    ok(pp_b64url_decode(p, "Zm9\xc3\x80mFy", &n) == NULL && pp_b64_decode(p, "\xffm9vYmFy", &n) == NULL,
+       "bytes above 127 refused");
     ok(pp_b64url_decode(p, "Zm9vY", &n) == NULL, "impossible length refused");
     ok(pp_b64url_decode(p, "Zh", &n) == NULL, "non-canonical tail refused");
     ok(pp_b64url_decode(p, "", &n) != NULL && n == 0, "empty is empty");
