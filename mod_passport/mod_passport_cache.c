@@ -14,6 +14,7 @@
  */
 #include "mod_passport_cache.h"
 #include "mod_passport_status.h"
+#include "pp_str.h"
 
 #include <ap_socache.h>
 #include <ap_provider.h>
@@ -305,12 +306,13 @@ static st_result_t get(request_rec *r, struct pp_store *st,
                                 buf, len, r->pool);
     if (mine)
         unlock();
-    if (rv == APR_SUCCESS)
-        return ST_FOUND;
-    if (APR_STATUS_IS_NOTFOUND(rv))
-        return ST_NONE;
-    failed(r, st, "a look-up", rv);
-    return ST_DOWN;
+    if (rv != APR_SUCCESS && !APR_STATUS_IS_NOTFOUND(rv)) {
+        failed(r, st, "a look-up", rv);
+        return ST_DOWN;
+    }
+    /* an answer, found or not: a store that had failed works again */
+    worked(r, st);
+    return rv == APR_SUCCESS ? ST_FOUND : ST_NONE;
 }
 
 static int put(request_rec *r, struct pp_store *st, const unsigned char *id,
@@ -432,19 +434,28 @@ int pp_throttle_check(request_rec *r, const pp_srv_cfg_t *c,
         || (c->throttle.failures == 0 && c->throttle_account.failures == 0))
         return 0;
     t->active = 1;
-    if (c->throttle.failures > 0
-        && pp_guard_pair_id(c->guard_key, signin, t->address, t->pair)
-        && read_count(r, c->store, t->pair, &rec, 0)) {
-        t->have_pair = 1;
-        if (pp_throttle_refuses(&c->throttle, &rec, now, &until))
-            return refused(r, t, what, &PAIR, &c->throttle, &rec, until);
+    if (c->throttle.failures > 0) {
+        t->pair_id = pp_guard_pair_id(c->guard_key, signin, t->address,
+                                      t->pair);
+        if (t->pair_id && read_count(r, c->store, t->pair, &rec, 0)) {
+            t->have_pair = 1;
+            if (pp_throttle_refuses(&c->throttle, &rec, now, &until))
+                return refused(r, t, what, &PAIR, &c->throttle, &rec, until);
+        }
     }
-    if (c->throttle_account.failures > 0
-        && pp_guard_account_id(c->guard_key, signin, t->account)
-        && read_count(r, c->store, t->account, &rec, 0)
-        && pp_throttle_refuses(&c->throttle_account, &rec, now, &until))
-        return refused(r, t, what, &ACCOUNT, &c->throttle_account, &rec,
-                       until);
+    if (c->throttle_account.failures > 0) {
+        t->account_id = pp_guard_account_id(c->guard_key, signin, t->account);
+        if (t->account_id && read_count(r, c->store, t->account, &rec, 0)
+            && pp_throttle_refuses(&c->throttle_account, &rec, now, &until))
+            return refused(r, t, what, &ACCOUNT, &c->throttle_account, &rec,
+                           until);
+    }
+    if ((c->throttle.failures > 0 && !t->pair_id)
+        || (c->throttle_account.failures > 0 && !t->account_id))
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "PP0412: the throttle "
+                      "cannot make its id for '%s' (HMAC-SHA256 failed): "
+                      "this sign-in is neither throttled nor counted",
+                      pp_log_escape(r->pool, signin));
     return 0;
 }
 
@@ -480,9 +491,9 @@ void pp_throttle_failed(request_rec *r, const pp_srv_cfg_t *c,
 {
     if (!t->active)
         return;
-    if (c->throttle.failures > 0)
+    if (c->throttle.failures > 0 && t->pair_id)
         count(r, c, t, t->pair, &c->throttle, &PAIR);
-    if (c->throttle_account.failures > 0)
+    if (c->throttle_account.failures > 0 && t->account_id)
         count(r, c, t, t->account, &c->throttle_account, &ACCOUNT);
 }
 

@@ -50,6 +50,8 @@ typedef struct {
     int active;                    /* a store and a limit for this server */
     int have_pair;                 /* the pair had a count: a success
                                       removes it */
+    int pair_id, account_id;       /* the ids were made (HMAC-SHA256):
+                                      only a made id counts a failure */
     unsigned char pair[PP_GUARD_ID_LEN];
     unsigned char account[PP_GUARD_ID_LEN];
 } pp_throttle_t;
