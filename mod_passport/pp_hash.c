@@ -55,22 +55,72 @@ static int pbkdf2_parse(apr_pool_t *p, const char *stored, pbkdf2_t *out)
            && out->want_len <= PBKDF2_MAX_KEY;
 }
 
-static int pbkdf2_check(apr_pool_t *p, const char *pw, const char *stored)
-{
-    unsigned char got[PBKDF2_MAX_KEY];
-    pbkdf2_t h;
-    int ok;
+/* ---- one encoder per format ------------------------------------------ */
 
-    if (!pbkdf2_parse(p, stored, &h))
-        return 0;
+/* pw under a PBKDF2 setting: the setting's text up to its hash, then the
+ * hash of pw (so the check compares whole strings: the strict decoder
+ * took only a canonical stored hash, whose bytes have one encoding). */
+static char *pbkdf2_encode(apr_pool_t *p, const char *pw, const char *setting)
+{
+    unsigned char dk[PBKDF2_MAX_KEY];
+    char *out = NULL;
+    pbkdf2_t h;
+
+    if (!pbkdf2_parse(p, setting, &h))
+        return NULL;
     if (PKCS5_PBKDF2_HMAC(pw, (int)strlen(pw),
                           (const unsigned char *)h.salt, (int)strlen(h.salt),
-                          (int)h.iter, EVP_sha256(), (int)h.want_len, got)
-        != 1)
-        return 0;
-    ok = CRYPTO_memcmp(got, h.want, h.want_len) == 0;
-    OPENSSL_cleanse(got, sizeof(got));
-    return ok;
+                          (int)h.iter, pp_digest("SHA256"), (int)h.want_len,
+                          dk) == 1)
+        out = apr_pstrcat(p, apr_pstrndup(p, setting,
+                                          (apr_size_t)(strrchr(setting, '$')
+                                                       - setting + 1)),
+                          pp_b64_encode(p, dk, h.want_len), NULL);
+    OPENSSL_cleanse(dk, sizeof(dk));
+    return out;
+}
+
+/* The stored form of pw under setting: a stored hash (whose format,
+ * cost and salt are the setting) or one made like it with a fresh salt.
+ * One encoder for each format serves the check (the password against
+ * its stored hash), the equal-time dummy (a password nobody knows, in
+ * the shape of a real hash) and a new hash. NULL if the setting is not
+ * one the format takes. Wiped by the caller. */
+static char *encode(apr_pool_t *p, const char *pw, const char *setting)
+{
+    char buf[128], *out = NULL;
+
+    if (strncmp(setting, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) == 0)
+        return pbkdf2_encode(p, pw, setting);
+    if (strncmp(setting, APR1_PREFIX, strlen(APR1_PREFIX)) == 0) {
+        /* APR's own MD5 crypt */
+        if (apr_md5_encode(pw, setting, buf, sizeof(buf)) == APR_SUCCESS)
+            out = apr_pstrdup(p, buf);
+    }
+    else if (strncmp(setting, APR_SHA1PW_ID, APR_SHA1PW_IDLEN) == 0) {
+        /* {SHA}B64: base64 of SHA-1, as htpasswd -s writes it */
+        apr_sha1_base64(pw, (int)strlen(pw), buf);
+        out = apr_pstrdup(p, buf);
+    }
+    else {
+        /* bcrypt ($2y$, $2a$, $2b$) and crypt(3) ($6$, $5$, $1$, DES):
+         * libxcrypt's crypt_rn, as apr_password_validate does; "*..."
+         * is its refusal of a setting it does not take */
+        struct crypt_data *cd = apr_pcalloc(p, sizeof(*cd));
+        const char *h = crypt_rn(pw, setting, cd, (int)sizeof(*cd));
+
+        if (h != NULL && *h != '*')
+            out = apr_pstrdup(p, h);
+        OPENSSL_cleanse(cd, sizeof(*cd));
+    }
+    OPENSSL_cleanse(buf, sizeof(buf));
+    return out;
+}
+
+static void wipe(char *s)
+{
+    if (s != NULL)
+        OPENSSL_cleanse(s, strlen(s));
 }
 
 /* A hash computed from the password against the stored one. Lengths
@@ -86,53 +136,17 @@ static int same_hash(const char *computed, const char *stored)
     return n == strlen(stored) && CRYPTO_memcmp(computed, stored, n) == 0;
 }
 
-/* bcrypt ($2y$, $2a$, $2b$) and crypt(3) ($6$, $5$, $1$, DES):
- * libxcrypt's crypt_rn with the stored hash as the setting, as
- * apr_password_validate does, but compared in constant time. NULL
- * (a setting it does not take) never matches. */
-static int crypt_check(apr_pool_t *p, const char *pw, const char *stored)
-{
-    struct crypt_data *cd = apr_pcalloc(p, sizeof(*cd));
-    int ok = same_hash(crypt_rn(pw, stored, cd, (int)sizeof(*cd)), stored);
-
-    OPENSSL_cleanse(cd, sizeof(*cd));
-    return ok;
-}
-
-/* $apr1$SALT$HASH: APR's own MD5 crypt, the stored hash as the salt. */
-static int apr1_check(const char *pw, const char *stored)
-{
-    char out[128];
-    int ok = apr_md5_encode(pw, stored, out, sizeof(out)) == APR_SUCCESS
-             && same_hash(out, stored);
-
-    OPENSSL_cleanse(out, sizeof(out));
-    return ok;
-}
-
-/* {SHA}B64: base64 of SHA-1, as htpasswd -s writes it. */
-static int sha1_check(const char *pw, const char *stored)
-{
-    char out[APR_SHA1PW_IDLEN + 32];
-    int ok;
-
-    apr_sha1_base64(pw, (int)strlen(pw), out);
-    ok = same_hash(out, stored);
-    OPENSSL_cleanse(out, sizeof(out));
-    return ok;
-}
-
 int pp_password_check(apr_pool_t *p, const char *password, const char *stored)
 {
+    char *got;
+    int ok;
+
     if (password == NULL || stored == NULL || *stored == '\0')
         return 0;
-    if (strncmp(stored, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) == 0)
-        return pbkdf2_check(p, password, stored);
-    if (strncmp(stored, APR1_PREFIX, strlen(APR1_PREFIX)) == 0)
-        return apr1_check(password, stored);
-    if (strncmp(stored, APR_SHA1PW_ID, APR_SHA1PW_IDLEN) == 0)
-        return sha1_check(password, stored);
-    return crypt_check(p, password, stored);
+    got = encode(p, password, stored);
+    ok = same_hash(got, stored);
+    wipe(got);
+    return ok;
 }
 
 /* crypt(3)'s and APR's salt alphabet, and Django's for PBKDF2 salts */
@@ -170,53 +184,72 @@ static char *random_chars(apr_pool_t *p, apr_size_t n, const char *alphabet)
     return out;
 }
 
+/* A PBKDF2 setting: iter iterations, a fresh salt of salt_len letters
+ * and digits (Django's alphabet), and a key of key_len bytes (zeros:
+ * encode replaces it). NULL if the generator failed. */
+static const char *pbkdf2_setting(apr_pool_t *p, apr_int64_t iter,
+                                  apr_size_t salt_len, apr_size_t key_len)
+{
+    static const unsigned char ZERO[PBKDF2_MAX_KEY] = { 0 };
+    const char *salt = random_chars(p, salt_len, ALNUM);
+
+    if (salt == NULL || key_len > sizeof(ZERO))
+        return NULL;
+    return apr_psprintf(p, PBKDF2_PREFIX "%" APR_INT64_T_FMT "$%s$%s", iter,
+                        salt, pp_b64_encode(p, ZERO, key_len));
+}
+
+/* Why encode gave nothing for setting. */
+static const char *encode_failed(const char *setting)
+{
+    if (strncmp(setting, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) == 0)
+        return "PBKDF2 failed";
+    if (strncmp(setting, APR1_PREFIX, strlen(APR1_PREFIX)) == 0)
+        return "MD5 crypt failed";
+    return "the system's crypt() does not take this format";
+}
+
 const char *pp_password_hash(apr_pool_t *p, const char *password,
                              const char *fmt, const char **err)
 {
-    unsigned char salt[16];
+    const char *setting;
+    char *out;
 
-    if (RAND_bytes(salt, sizeof(salt)) != 1) {
-        *err = "the random generator failed";
-        return NULL;
-    }
     if (fmt == NULL || strcmp(fmt, "bcrypt") == 0) {
-        char out[64];
+        /* APR's bcrypt, whose salt is raw bytes */
+        unsigned char salt[16];
+        char buf[64];
+        apr_status_t rv;
 
-        if (apr_bcrypt_encode(password, BCRYPT_COST, salt, sizeof(salt),
-                              out, sizeof(out)) != APR_SUCCESS) {
-            *err = "bcrypt failed";
-            return NULL;
-        }
-        return apr_pstrdup(p, out);
-    }
-    if (strcmp(fmt, "pbkdf2") == 0) {
-        /* Django's salt alphabet: letters and digits */
-        const char *s = random_chars(p, sizeof(salt), ALNUM);
-        unsigned char dk[32];
-
-        if (s == NULL) {
+        if (RAND_bytes(salt, sizeof(salt)) != 1) {
             *err = "the random generator failed";
             return NULL;
         }
-        if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password),
-                              (unsigned char *)s, (int)strlen(s),
-                              PBKDF2_NEW_ITER, EVP_sha256(), sizeof(dk),
-                              dk) != 1) {
-            *err = "PBKDF2 failed";
+        rv = apr_bcrypt_encode(password, BCRYPT_COST, salt, sizeof(salt),
+                               buf, sizeof(buf));
+        OPENSSL_cleanse(salt, sizeof(salt));
+        if (rv != APR_SUCCESS) {
+            *err = "bcrypt failed";
             return NULL;
         }
-        return apr_psprintf(p, PBKDF2_PREFIX "%d$%s$%s", PBKDF2_NEW_ITER, s,
-                            pp_b64_encode(p, dk, sizeof(dk)));
+        return apr_pstrdup(p, buf);
     }
-    if (strcmp(fmt, "sha1") == 0) {
-        char out[64];
-
-        apr_sha1_base64(password, (int)strlen(password), out);
-        return apr_pstrdup(p, out);
+    if (strcmp(fmt, "pbkdf2") == 0)
+        setting = pbkdf2_setting(p, PBKDF2_NEW_ITER, 16, 32);
+    else if (strcmp(fmt, "sha1") == 0)
+        setting = APR_SHA1PW_ID;
+    else {
+        *err = apr_psprintf(p, "unknown hash format '%s' (bcrypt, pbkdf2, "
+                            "sha1)", fmt);
+        return NULL;
     }
-    *err = apr_psprintf(p, "unknown hash format '%s' (bcrypt, pbkdf2, sha1)",
-                        fmt);
-    return NULL;
+    if (setting == NULL) {
+        *err = "the random generator failed";
+        return NULL;
+    }
+    if ((out = encode(p, password, setting)) == NULL)
+        *err = encode_failed(setting);
+    return out;
 }
 
 /* ---- equal-time failures ---------------------------------------------- */
@@ -343,65 +376,41 @@ static const char *fail(const char **err, const char *why)
     return NULL;
 }
 
+/* A setting like the stored hash like: its format and cost, a fresh
+ * salt where the format has one that the dummy can draw (bcrypt and
+ * crypt(3) keep like's own: its cost is all that matters). NULL if the
+ * generator failed. */
+static const char *setting_like(apr_pool_t *p, const char *like)
+{
+    if (strncmp(like, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) == 0) {
+        pbkdf2_t h;
+
+        (void)pbkdf2_parse(p, like, &h);    /* pp_hash_shape took it */
+        return pbkdf2_setting(p, h.iter, strlen(h.salt), h.want_len);
+    }
+    if (strncmp(like, APR1_PREFIX, strlen(APR1_PREFIX)) == 0) {
+        const char *salt = like + strlen(APR1_PREFIX);
+        const char *fresh = random_chars(p, (apr_size_t)(strchr(salt, '$')
+                                                         - salt), ITOA64);
+
+        return fresh ? apr_pstrcat(p, APR1_PREFIX, fresh, "$", NULL) : NULL;
+    }
+    return like;                            /* {SHA}, bcrypt, crypt(3) */
+}
+
 const char *pp_hash_dummy(apr_pool_t *p, const char *like, const char **err)
 {
-    const char *pw, *out = NULL;
+    const char *pw, *setting;
+    char *out;
 
     if (pp_hash_shape(p, like) == NULL)
         return fail(err, "not a stored hash of a known format");
     pw = random_password(p);
-    if (pw == NULL)
+    setting = pw ? setting_like(p, like) : NULL;
+    if (setting == NULL)
         return fail(err, "the random generator failed");
-    if (strncmp(like, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) == 0) {
-        unsigned char dk[PBKDF2_MAX_KEY];
-        const char *salt;
-        pbkdf2_t h;
-
-        (void)pbkdf2_parse(p, like, &h);
-        salt = random_chars(p, strlen(h.salt), ALNUM);
-        if (salt == NULL)
-            return fail(err, "the random generator failed");
-        if (PKCS5_PBKDF2_HMAC(pw, (int)strlen(pw),
-                              (const unsigned char *)salt,
-                              (int)strlen(salt), (int)h.iter, EVP_sha256(),
-                              (int)h.want_len, dk) != 1)
-            return fail(err, "PBKDF2 failed");
-        out = apr_psprintf(p, PBKDF2_PREFIX "%" APR_INT64_T_FMT "$%s$%s",
-                           h.iter, salt, pp_b64_encode(p, dk, h.want_len));
-        OPENSSL_cleanse(dk, sizeof(dk));
-    }
-    else if (strncmp(like, APR_SHA1PW_ID, APR_SHA1PW_IDLEN) == 0) {
-        char buf[APR_SHA1PW_IDLEN + 32];
-
-        apr_sha1_base64(pw, (int)strlen(pw), buf);
-        out = apr_pstrdup(p, buf);
-    }
-    else if (strncmp(like, APR1_PREFIX, strlen(APR1_PREFIX)) == 0) {
-        const char *salt = like + strlen(APR1_PREFIX);
-        const char *fresh = random_chars(p, (apr_size_t)(strchr(salt, '$')
-                                                         - salt), ITOA64);
-        char buf[128];
-
-        if (fresh == NULL)
-            return fail(err, "the random generator failed");
-        if (apr_md5_encode(pw, apr_pstrcat(p, APR1_PREFIX, fresh, "$", NULL),
-                           buf, sizeof(buf)) != APR_SUCCESS)
-            return fail(err, "MD5 crypt failed");
-        out = apr_pstrdup(p, buf);
-    }
-    else {
-        /* bcrypt and crypt(3): like's own setting (scheme, cost, salt)
-         * with a password nobody knows */
-        struct crypt_data *cd = apr_pcalloc(p, sizeof(*cd));
-        const char *h = crypt_rn(pw, like, cd, (int)sizeof(*cd));
-
-        if (h != NULL && *h != '*')
-            out = apr_pstrdup(p, h);
-        OPENSSL_cleanse(cd, sizeof(*cd));
-        if (out == NULL)
-            return fail(err, "the system's crypt() does not take this "
-                        "format");
-    }
+    if ((out = encode(p, pw, setting)) == NULL)
+        return fail(err, encode_failed(setting));
     return out;
 }
 
