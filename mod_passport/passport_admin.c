@@ -5,6 +5,7 @@
  */
 #include "pp_hash.h"
 #include "pp_keys.h"
+#include "pp_keyfile.h"
 #include "pp_p14.h"
 #include "pp_str.h"
 #include "pp_ticket.h"
@@ -353,43 +354,6 @@ static int cmd_schema(admin_t *a, int print)
     return 0;
 }
 
-/* The whole of a key file (at most PP_KEY_FILE_MAX bytes), NUL-ended;
- * NULL and *err naming the file and the error. */
-static char *read_key_file(admin_t *a, const char *path, apr_size_t *len,
-                           const char **err)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_status_t rv;
-    char ebuf[128], *buf = NULL;
-
-    rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, a->pool);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-        if (rv == APR_SUCCESS && fi.size > PP_KEY_FILE_MAX) {
-            apr_file_close(f);
-            *err = apr_psprintf(a->pool, "'%s' is too large for a key file",
-                                path);
-            return NULL;
-        }
-        if (rv == APR_SUCCESS) {
-            *len = (apr_size_t)fi.size;
-            buf = apr_palloc(a->pool, *len + 1);
-            rv = apr_file_read_full(f, buf, *len, len);
-        }
-        if (apr_file_close(f) != APR_SUCCESS && rv == APR_SUCCESS)
-            rv = APR_EGENERAL;
-    }
-    if (rv != APR_SUCCESS) {
-        if (buf != NULL)
-            OPENSSL_cleanse(buf, *len);
-        *err = apr_psprintf(a->pool, "cannot read '%s': %s", path,
-                            apr_strerror(rv, ebuf, sizeof(ebuf)));
-        return NULL;
-    }
-    buf[*len] = '\0';
-    return buf;
-}
 
 /* The comment line keygen --stage writes before the key it adds, which
  * keygen --promote looks for. The module skips comment lines. */
@@ -500,7 +464,7 @@ static int cmd_keygen(admin_t *a, const char *path)
     if (edit) {
         pp_keyring_t *ring;
 
-        if ((old = read_key_file(a, path, &old_len, &err)) == NULL)
+        if ((old = pp_key_file_read(a->pool, path, &old_len, &err)) == NULL)
             return fail("%s", err);
         /* only a file the module would load is changed */
         ring = pp_keyring_parse(a->pool, old, &err);

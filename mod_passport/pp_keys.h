@@ -55,16 +55,4 @@ pp_keyring_t *pp_keyring_load(apr_pool_t *p, const char *path,
 /* One new key line (base64 of 32 random bytes, with a newline). */
 const char *pp_keyring_new_line(apr_pool_t *p, const char **err);
 
-/* Write len bytes of data to path so that path is either as it was or
- * complete: a temporary file beside it (same directory, so the rename
- * stays on one file system), mode as given, every write checked, fsync,
- * close, then a rename over path (replace) or to path if it does not
- * exist (!replace: an existing path is never touched). On any failure:
- * 0, path untouched, the temporary file removed, and *err naming the
- * file, the step and the system's error. For key files, CA keys and
- * certificates (passport-admin). */
-int pp_key_file_write(apr_pool_t *p, const char *path, const char *data,
-                      apr_size_t len, unsigned int mode, int replace,
-                      const char **err);
-
 #endif

@@ -1,5 +1,5 @@
-/* Unit tests for pp_key_file_write: a key file is either as it was or
- * complete, whatever fails.
+/* Unit tests for pp_keyfile.c: a key file is read whole or not at all,
+ * and written so that it is either as it was or complete, whatever fails.
  *
  * This test is linked with --wrap for write, fsync, close, rename,
  * renameat2 and fchmod (Makefile.am): the core's calls land in the
@@ -11,10 +11,12 @@
  * and the read-only directory with passport-admin itself. */
 #include "tap.h"
 #include "pp_keys.h"
+#include "pp_keyfile.h"
 
 #include <apr_file_io.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -264,6 +266,37 @@ int main(void)
     ok(!r && err && strstr(err, "cannot create a temporary file")
        && strstr(err, "No such file or directory"),
        "a missing directory: no temporary file can be made (%s)", err);
+
+    /* reading: whole, bounded, with the reason when not */
+    {
+        apr_size_t len = 1;
+        char *big = apr_palloc(p, PP_KEY_FILE_MAX + 2);
+        const char *text, *large = apr_pstrcat(p, dir, "/large.key", NULL);
+
+        text = pp_key_file_read(p, key, &len, &err);
+        ok(text != NULL && strcmp(text, OLD) == 0 && len == strlen(OLD),
+           "a key file is read whole, its length given");
+        memset(big, 'A', PP_KEY_FILE_MAX + 1);
+        big[PP_KEY_FILE_MAX + 1] = '\0';
+        ok(pp_key_file_write(p, large, big, PP_KEY_FILE_MAX + 1, 0600, 0,
+                             &err), "(a file of 64 KiB and one byte)");
+        err = NULL;
+        ok(pp_key_file_read(p, large, &len, &err) == NULL && err
+           && strstr(err, "is too large for a key file") && len == 0,
+           "a bigger file than the module loads is refused");
+        ok(pp_key_file_write(p, large, big, PP_KEY_FILE_MAX, 0600, 1, &err)
+           && (text = pp_key_file_read(p, large, &len, &err)) != NULL
+           && len == PP_KEY_FILE_MAX, "64 KiB exactly is read");
+        apr_file_remove(large, p);
+        err = NULL;
+        ok(pp_key_file_read(p, large, &len, &err) == NULL && err
+           && strstr(err, "cannot read '") && strstr(err, "No such file"),
+           "a missing file: the reason names it");
+        err = NULL;
+        ok(pp_key_file_read(p, dir, &len, &err) == NULL && err
+           && strstr(err, "cannot read '"),
+           "a directory is not a key file");
+    }
 
     apr_file_remove(key, p);
     apr_dir_remove(dir, p);
