@@ -17,7 +17,8 @@
  * location names one of ours, and map_to_storage skips the walk only
  * for that URI: one rewritten by mod_rewrite or an Alias to something
  * else walks as before. A handler set by <Directory> or <Files> is not
- * seen here and walks as before too.
+ * seen here, and one set for a whole server is not a location's: both
+ * walk as before too.
  */
 #include "mod_passport_virtual.h"
 
@@ -34,12 +35,18 @@ static const char *const HANDLERS[] = {
     "passport-rst", "passport-verify", NULL
 };
 
-/* The handler the location gives, as core's type checker will set it. */
+/* The handler a <Location> or <If> gives, as core's type checker will
+ * set it; NULL if none does. One the server itself sets (SetHandler in
+ * a <VirtualHost>) is not a location's: a <Directory> may override it,
+ * so such a server's requests walk as before. */
 static const char *location_handler(request_rec *r)
 {
     core_dir_config *d = ap_get_core_module_config(r->per_dir_config);
+    core_dir_config *s = ap_get_core_module_config(r->server->lookup_defaults);
     const char *err = NULL, *h;
 
+    if (d->expr_handler == s->expr_handler && d->handler == s->handler)
+        return NULL;
     if (d->expr_handler == NULL)
         return d->handler;
     h = ap_expr_str_exec(r, d->expr_handler, &err);

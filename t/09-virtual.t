@@ -3,7 +3,7 @@
 # (mod_passport_virtual.c), so <Directory> and .htaccess do not apply to
 # it and <Location> does. Everything else still walks: other content in
 # the same directory, an endpoint's URI rewritten to a file, a handler
-# set by <Directory>.
+# set by <Directory>, a handler set for a whole server.
 use strict;
 use warnings FATAL => 'all';
 
@@ -13,7 +13,7 @@ use File::Path qw(make_path);
 use lib 't/lib';
 use PassportTest qw(private_server);
 
-plan tests => 14;
+plan tests => 17;
 
 my $apxs = Apache::Test::vars('apxs');
 chomp(my $libexec = qx{"$apxs" -q LIBEXECDIR});
@@ -57,11 +57,21 @@ RewriteRule ^/moved/pprdr\\.asp\$ /fenced/file.txt [PT]
 <Directory "\@DIR\@/htdocs/bydir">
     SetHandler passport-nexus
 </Directory>
+# a server whose every URL is the Nexus (SetHandler in the vhost, not a
+# <Location>): walked, so a <Directory> can still take it back
+<VirtualHost 127.0.0.1:\@PORT2\@>
+    ServerName nexus-only.test
+    DocumentRoot "\@DIR\@/htdocs"
+    SetHandler passport-nexus
+    <Directory "\@DIR\@/htdocs/plain">
+        SetHandler none
+    </Directory>
+</VirtualHost>
 CONF
 
-my $srv = private_server('virtual', 1, $conf, prepare => sub {
+my $srv = private_server('virtual', 2, $conf, prepare => sub {
     my ($dir) = @_;
-    for my $d (qw(broken fenced bydir)) {
+    for my $d (qw(broken fenced bydir plain)) {
         make_path("$dir/htdocs/$d");
         open my $fh, '>', "$dir/htdocs/$d/file.txt" or die $!;
         print $fh "a file\n";
@@ -98,3 +108,10 @@ ok t_cmp(scalar($res->header('PassportURLs')), undef, '... and the Nexus does no
 $res = $srv->GET(1, '/bydir/anything');
 ok t_cmp($res->code, 200, 'a handler set by <Directory> is walked and answers');
 ok t_cmp(scalar($res->header('PassportURLs')) // '', qr/^DARealm=/, '... as the Nexus');
+
+$res = $srv->GET(2, '/rdr/pprdr.asp');
+ok t_cmp(scalar($res->header('PassportURLs')) // '', qr/^DARealm=/,
+         'a server-wide SetHandler: its URLs are the Nexus');
+$res = $srv->GET(2, '/plain/file.txt');
+ok t_cmp($res->code, 200, '... and a <Directory> that takes its handler back is walked');
+ok t_cmp($res->content, "a file\n", '... and serves its file');
