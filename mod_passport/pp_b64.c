@@ -120,3 +120,58 @@ unsigned char *pp_b64_decode(apr_pool_t *p, const char *in, apr_size_t *len)
     }
     return decode(p, in, n, STD, len);
 }
+
+/* in, in alphabet from (padded when from_pad), spelt in alphabet to
+ * (padded when to_pad): the same bytes, never decoded. NULL unless in
+ * is text the strict decoder of from takes. */
+static char *respell(apr_pool_t *p, const char *in, const char *from,
+                     int from_pad, const char *to, int to_pad)
+{
+    apr_size_t n, m, i;
+    char *out;
+    int v = 0;
+
+    if (in == NULL)
+        return NULL;
+    n = strlen(in);
+    if (from_pad) {
+        if (n % 4 != 0)
+            return NULL;
+        if (n > 0 && in[n - 1] == '=') {
+            n--;
+            if (in[n - 1] == '=')
+                n--;
+        }
+    }
+    if (n % 4 == 1)
+        return NULL;
+    m = to_pad ? (n + 3) / 4 * 4 : n;
+    out = apr_palloc(p, m + 1);
+    for (i = 0; i < n; i++) {
+        if ((v = value_of(in[i], from)) < 0)
+            return NULL;
+        out[i] = to[v];
+    }
+    /* canonical: the last character's unused low bits are zero */
+    if ((n % 4 == 2 && (v & 0x0f) != 0) || (n % 4 == 3 && (v & 0x03) != 0))
+        return NULL;
+    for (; i < m; i++)
+        out[i] = '=';
+    out[m] = '\0';
+    return out;
+}
+
+char *pp_b64url_to_b64(apr_pool_t *p, const char *in)
+{
+    return respell(p, in, URL, 0, STD, 1);
+}
+
+char *pp_b64_to_b64url(apr_pool_t *p, const char *in)
+{
+    return respell(p, in, STD, 1, URL, 0);
+}
+
+char *pp_b64url_canonical(apr_pool_t *p, const char *in)
+{
+    return respell(p, in, URL, 0, URL, 0);
+}

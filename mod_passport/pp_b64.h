@@ -18,4 +18,11 @@ char *pp_b64_encode(apr_pool_t *p, const unsigned char *in, apr_size_t len);
 unsigned char *pp_b64url_decode(apr_pool_t *p, const char *in, apr_size_t *len);
 unsigned char *pp_b64_decode(apr_pool_t *p, const char *in, apr_size_t *len);
 
+/* The same bytes in the other alphabet (or, _canonical, the same text
+ * checked), converted character by character without decoding them:
+ * NULL for text the strict decoder of the input's alphabet refuses. */
+char *pp_b64url_to_b64(apr_pool_t *p, const char *in);
+char *pp_b64_to_b64url(apr_pool_t *p, const char *in);
+char *pp_b64url_canonical(apr_pool_t *p, const char *in);
+
 #endif

@@ -12,27 +12,18 @@
 
 const char *pp_legacy_cipher(apr_pool_t *p, const char *ticket)
 {
-    unsigned char *raw;
-    apr_size_t len = 0;
-
-    if (ticket == NULL || strlen(ticket) > MAX_TEXT
-        || (raw = pp_b64url_decode(p, ticket, &len)) == NULL || len == 0)
+    if (ticket == NULL || *ticket == '\0' || strlen(ticket) > MAX_TEXT)
         return NULL;
-    return pp_b64_encode(p, raw, len);
+    return pp_b64url_to_b64(p, ticket);
 }
 
 const char *pp_legacy_canonical(apr_pool_t *p, const char *text)
 {
-    unsigned char *raw;
-    apr_size_t len = 0;
+    const char *url;
 
     if (text == NULL || *text == '\0' || strlen(text) > MAX_TEXT)
         return NULL;
-    /* the decoders are strict: one alphabet each, canonical bits only */
-    raw = pp_b64url_decode(p, text, &len);
-    if (raw == NULL)
-        raw = pp_b64_decode(p, text, &len);
-    if (raw == NULL || len == 0)
-        return NULL;
-    return pp_b64url_encode(p, raw, len);
+    /* strict: one alphabet or the other, canonical bits only */
+    url = pp_b64url_canonical(p, text);
+    return url != NULL ? url : pp_b64_to_b64url(p, text);
 }

@@ -35,5 +35,33 @@ int main(void)
     ok(pp_b64url_decode(p, "Zh", &n) == NULL, "non-canonical tail refused");
     ok(pp_b64url_decode(p, "", &n) != NULL && n == 0, "empty is empty");
     ok(pp_b64url_decode(p, NULL, &n) == NULL, "NULL refused");
+    /* one alphabet to the other, character by character: the same as
+     * decoding and encoding again, for every length */
+    {
+        unsigned char b[48];
+        int k, len, same = 1, back = 1;
+
+        for (k = 0; k < 48; k++)
+            b[k] = (unsigned char)(k * 37 + 11);
+        for (len = 1; len <= 48; len++) {
+            const char *url = pp_b64url_encode(p, b, (apr_size_t)len);
+            const char *std = pp_b64_encode(p, b, (apr_size_t)len);
+            const char *a = pp_b64url_to_b64(p, url), *c = pp_b64_to_b64url(p, std);
+
+            same &= a != NULL && strcmp(a, std) == 0;
+            back &= c != NULL && strcmp(c, url) == 0
+                    && strcmp(pp_b64url_canonical(p, url), url) == 0;
+        }
+        ok(same, "URL-safe to standard: as decoding and encoding, 1 to 48 bytes");
+        ok(back, "standard to URL-safe, and URL-safe checked, likewise");
+        is_str(pp_b64url_to_b64(p, "-_-_ABA"), "+/+/ABA=", "the two characters and the padding");
+        ok(pp_b64url_to_b64(p, "Zh") == NULL && pp_b64url_canonical(p, "Zh") == NULL,
+           "a non-canonical tail refused");
+        ok(pp_b64url_to_b64(p, "Zm9v+mFy") == NULL && pp_b64_to_b64url(p, "Zm9v-mFy") == NULL,
+           "the other alphabet's characters refused");
+        ok(pp_b64_to_b64url(p, "Zm9vYg=") == NULL && pp_b64_to_b64url(p, "Zm9v=mFy") == NULL
+           && pp_b64url_to_b64(p, "Zm9vY") == NULL && pp_b64url_to_b64(p, NULL) == NULL,
+           "bad padding, '=' inside, an impossible length, NULL: refused");
+    }
     return tap_done();
 }
