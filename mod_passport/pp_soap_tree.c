@@ -8,9 +8,9 @@
  * signature needs its exclusive canonical form (pp_xtree_canonical).
  */
 #include "pp_soap_tree.h"
+#include "pp_kept.h"
 
 #include <apr_strings.h>
-#include <apr_thread_proc.h>
 #include <libxml/parser.h>
 #include <libxml/dict.h>
 #include <libxml/tree.h>
@@ -27,78 +27,45 @@
  * many different names) is freed rather than kept. NULL until
  * pp_soap_init is given a pool: then every parse makes its own. */
 #define KEEP_NAMES 512
-#if APR_HAS_THREADS
-static apr_threadkey_t *kept;
+static pp_kept_t *kept;
 
 static void drop(void *ctxt)
 {
     xmlFreeParserCtxt(ctxt);
 }
 
-/* At the pool's end, the context of the thread that ends it (a thread
- * that exits frees its own through drop). */
-static apr_status_t drop_kept(void *unused)
+static apr_status_t forget(void *unused)
 {
-    void *ctxt = NULL;
-
     (void)unused;
-    if (apr_threadkey_private_get(&ctxt, kept) == APR_SUCCESS
-        && ctxt != NULL) {
-        apr_threadkey_private_set(NULL, kept);
-        xmlFreeParserCtxt(ctxt);
-    }
     kept = NULL;
     return APR_SUCCESS;
 }
-#endif
 
 void pp_soap_init(apr_pool_t *p)
 {
     xmlInitParser();
-#if APR_HAS_THREADS
-    if (p != NULL && kept == NULL) {
-        if (apr_threadkey_private_create(&kept, drop, p) == APR_SUCCESS)
-            apr_pool_cleanup_register(p, NULL, drop_kept,
-                                      apr_pool_cleanup_null);
-        else
-            kept = NULL;
-    }
-#else
-    (void)p;
-#endif
+    if (p != NULL && kept == NULL
+        && (kept = pp_kept_make(p, drop)) != NULL)
+        apr_pool_cleanup_register(p, NULL, forget, apr_pool_cleanup_null);
 }
 
-/* This thread's kept context (taken: it is the caller's until
- * give_back), or a new one. */
+/* This thread's kept context (the caller's until give_back), or a new
+ * one. */
 static xmlParserCtxtPtr take_ctxt(int tree)
 {
-#if APR_HAS_THREADS
-    void *ctxt = NULL;
+    xmlParserCtxtPtr ctxt = tree ? pp_kept_take(kept) : NULL;
 
-    if (tree && kept != NULL
-        && apr_threadkey_private_get(&ctxt, kept) == APR_SUCCESS
-        && ctxt != NULL) {
-        apr_threadkey_private_set(NULL, kept);
-        return ctxt;
-    }
-#else
-    (void)tree;
-#endif
-    return xmlNewParserCtxt();
+    return ctxt != NULL ? ctxt : xmlNewParserCtxt();
 }
 
 static void give_back(xmlParserCtxtPtr ctxt, int tree)
 {
-#if APR_HAS_THREADS
     if (tree && kept != NULL && xmlDictSize(ctxt->dict) <= KEEP_NAMES) {
         xmlCtxtReset(ctxt);         /* the document goes now */
-        if (apr_threadkey_private_set(ctxt, kept) == APR_SUCCESS)
-            return;
+        pp_kept_put(kept, ctxt);
     }
-#else
-    (void)tree;
-#endif
-    xmlFreeParserCtxt(ctxt);
+    else
+        xmlFreeParserCtxt(ctxt);
 }
 
 /* libxml2 reports some errors (encoding conversion) through its generic
