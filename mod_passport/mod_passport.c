@@ -17,6 +17,7 @@
 #include "mod_passport_virtual.h"
 #include "pp_note.h"
 #include "pp_soap.h"
+#include "pp_guard.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
@@ -32,11 +33,13 @@ int pp_note_level(int pp_level)
     }
 }
 
-/* libxml2 is initialised once per process, before any thread parses;
- * the store's global mutex is reopened, the timing locks made. */
+/* libxml2 is initialised once per process, before any thread parses,
+ * and the parser contexts and throttle HMACs each thread keeps get their
+ * slots; the store's global mutex is reopened, the timing locks made. */
 static void pp_child_init(apr_pool_t *p, server_rec *s)
 {
     pp_soap_init(p);
+    pp_guard_init(p);
     pp_store_child_init(p, s);
     pp_auth_child_init(p, s);
 }

@@ -2,6 +2,7 @@
  * pp_guard.c - the sign-in guard's keys, ids and throttle windows.
  */
 #include "pp_guard.h"
+#include "pp_kept.h"
 
 #include <apr_strings.h>
 #include <openssl/core_names.h>
@@ -16,7 +17,76 @@
 /* An HMAC-SHA256 context keyed once; every id is computed on a copy. */
 struct pp_guard_key {
     EVP_MAC_CTX *keyed;
+    apr_uint64_t serial;           /* which key a thread's copy is of */
 };
+
+/* Each thread keeps its copy of the last key it used (pp_guard_init),
+ * started afresh for each id, instead of a copy made and freed for
+ * each. A copy knows its key by serial, never by address: a key made
+ * after another was freed may reuse the address. */
+typedef struct {
+    apr_uint64_t serial;
+    EVP_MAC_CTX *mac;
+} kept_mac_t;
+
+static pp_kept_t *kept_macs;
+static apr_uint64_t serials;
+
+static void drop_mac(void *data)
+{
+    kept_mac_t *km = data;
+
+    EVP_MAC_CTX_free(km->mac);     /* wipes its copy of the key */
+    OPENSSL_free(km);
+}
+
+static apr_status_t forget_macs(void *unused)
+{
+    (void)unused;
+    kept_macs = NULL;
+    return APR_SUCCESS;
+}
+
+void pp_guard_init(apr_pool_t *p)
+{
+    if (kept_macs == NULL && (kept_macs = pp_kept_make(p, drop_mac)) != NULL)
+        apr_pool_cleanup_register(p, NULL, forget_macs,
+                                  apr_pool_cleanup_null);
+}
+
+/* k's context for one id: this thread's kept copy, started afresh, or
+ * a new copy. *km: the kept one, or NULL. */
+static EVP_MAC_CTX *mac_take(const pp_guard_key_t *k, kept_mac_t **km)
+{
+    *km = pp_kept_take(kept_macs);
+    if (*km != NULL && (*km)->serial == k->serial
+        && EVP_MAC_init((*km)->mac, NULL, 0, NULL) == 1)
+        return (*km)->mac;
+    if (*km != NULL)
+        drop_mac(*km);
+    *km = NULL;
+    return EVP_MAC_CTX_dup(k->keyed);
+}
+
+/* After an id: keep ctx for this thread, or free it (ok 0: a context
+ * that failed is not kept). */
+static void mac_give(const pp_guard_key_t *k, kept_mac_t *km,
+                     EVP_MAC_CTX *ctx, int ok)
+{
+    if (ctx == NULL)
+        return;
+    if (ok && kept_macs != NULL && km == NULL
+        && (km = OPENSSL_zalloc(sizeof(*km))) != NULL) {
+        km->serial = k->serial;
+        km->mac = ctx;
+    }
+    if (ok && kept_macs != NULL && km != NULL)
+        pp_kept_put(kept_macs, km);
+    else if (km != NULL)
+        drop_mac(km);
+    else
+        EVP_MAC_CTX_free(ctx);
+}
 
 static apr_status_t key_free(void *data)
 {
@@ -53,6 +123,7 @@ pp_guard_key_t *pp_guard_key(apr_pool_t *p, const pp_keyring_t *ring,
     k = apr_pcalloc(p, sizeof(*k));
     if (ok)
         k->keyed = pp_keys_hmac_sha256(derived, sizeof(derived));
+    k->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
     OPENSSL_cleanse(derived, sizeof(derived));
     if (k->keyed == NULL) {
         *err = "HMAC-SHA256 failed";
@@ -81,7 +152,8 @@ static int update_part(EVP_MAC_CTX *ctx, const char *s)
 static int id_of(const pp_guard_key_t *k, const char *kind, const char *a,
                  const char *b, unsigned char id[PP_GUARD_ID_LEN])
 {
-    EVP_MAC_CTX *ctx = k && k->keyed ? EVP_MAC_CTX_dup(k->keyed) : NULL;
+    kept_mac_t *km = NULL;
+    EVP_MAC_CTX *ctx = k && k->keyed ? mac_take(k, &km) : NULL;
     unsigned char mac[32];
     size_t n = 0;
     int ok;
@@ -92,7 +164,7 @@ static int id_of(const pp_guard_key_t *k, const char *kind, const char *a,
          && update_part(ctx, a) && update_part(ctx, b)
          && EVP_MAC_final(ctx, mac, &n, sizeof(mac)) == 1
          && n == sizeof(mac);
-    EVP_MAC_CTX_free(ctx);
+    mac_give(k, km, ctx, ok);
     if (ok)
         memcpy(id, mac, PP_GUARD_ID_LEN);
     else

@@ -28,6 +28,11 @@
 
 typedef struct pp_guard_key pp_guard_key_t;
 
+/* Once a process, before its threads make ids: from then on each thread
+ * keeps its copy of the key it last used until the thread ends or p is
+ * cleared (without it, every id copies the key afresh). */
+void pp_guard_init(apr_pool_t *p);
+
 /* The store key of a realm, or NULL and *err. Wiped when p is cleared. */
 pp_guard_key_t *pp_guard_key(apr_pool_t *p, const pp_keyring_t *ring,
                              const char *realm_name, const char **err);

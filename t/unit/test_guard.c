@@ -115,6 +115,32 @@ static void test_ids(apr_pool_t *p)
        "no store key: no id (zeros, and 0)");
 }
 
+/* A kept copy is of its own key only: a key made after another's pool
+ * is gone (perhaps at its address) gets ids of its own. */
+static void test_reused(apr_pool_t *p)
+{
+    const char *err = NULL;
+    unsigned char x[PP_GUARD_ID_LEN], want[PP_GUARD_ID_LEN];
+    int i, right = 1;
+
+    for (i = 0; i < 4; i++) {
+        apr_pool_t *sp;
+        pp_keyring_t *ring;
+        pp_guard_key_t *k;
+
+        apr_pool_create(&sp, p);
+        ring = pp_keyring_parse(sp, i % 2 ? KEY_B : KEY_A, &err);
+        k = pp_guard_key(sp, ring, "Passport.Net", &err);
+        right &= k != NULL && pp_guard_pair_id(k, "alice@example.com",
+                                                "192.0.2.7", x);
+        expected_id(ring, "Passport.Net", "throttle pair",
+                    "alice@example.com", "192.0.2.7", want);
+        right &= same(x, want);
+        apr_pool_destroy(sp);
+    }
+    ok(right, "keys made and freed in turn: each id is its own key's");
+}
+
 static void test_records(void)
 {
     pp_throttle_rec_t r = { 7, APR_INT64_C(1700000000) }, back;
@@ -174,6 +200,11 @@ int main(void)
     apr_pool_t *p = tap_start();
 
     test_ids(p);
+    /* again, each thread keeping its copy of the last key it used: every
+     * id as before, whichever key came before it */
+    pp_guard_init(p);
+    test_ids(p);
+    test_reused(p);
     test_records();
     test_windows();
     return tap_done();
