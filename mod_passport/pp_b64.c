@@ -103,21 +103,28 @@ unsigned char *pp_b64url_decode(apr_pool_t *p, const char *in, apr_size_t *len)
     return decode(p, in, strlen(in), URL, len);
 }
 
+/* Standard base64's length without its padding: up to two '=' at the
+ * very end of a multiple of four (an '=' elsewhere is no character of
+ * the alphabet). 0 for a length that is no multiple of four. */
+static int unpadded(const char *in, apr_size_t *n)
+{
+    *n = strlen(in);
+    if (*n % 4 != 0)
+        return 0;
+    if (*n > 0 && in[*n - 1] == '=') {
+        (*n)--;
+        if (in[*n - 1] == '=')
+            (*n)--;
+    }
+    return 1;
+}
+
 unsigned char *pp_b64_decode(apr_pool_t *p, const char *in, apr_size_t *len)
 {
     apr_size_t n;
 
-    if (in == NULL)
+    if (in == NULL || !unpadded(in, &n))
         return NULL;
-    n = strlen(in);
-    if (n % 4 != 0)
-        return NULL;
-    /* up to two '=' at the very end, nowhere else */
-    if (n > 0 && in[n - 1] == '=') {
-        n--;
-        if (in[n - 1] == '=')
-            n--;
-    }
     return decode(p, in, n, STD, len);
 }
 
@@ -133,16 +140,10 @@ static char *respell(apr_pool_t *p, const char *in, const char *from,
 
     if (in == NULL)
         return NULL;
-    n = strlen(in);
-    if (from_pad) {
-        if (n % 4 != 0)
-            return NULL;
-        if (n > 0 && in[n - 1] == '=') {
-            n--;
-            if (in[n - 1] == '=')
-                n--;
-        }
-    }
+    if (!from_pad)
+        n = strlen(in);
+    else if (!unpadded(in, &n))
+        return NULL;
     if (n % 4 == 1)
         return NULL;
     m = to_pad ? (n + 3) / 4 * 4 : n;

@@ -40,18 +40,9 @@ static void drop_mac(void *data)
     OPENSSL_free(km);
 }
 
-static apr_status_t forget_macs(void *unused)
-{
-    (void)unused;
-    kept_macs = NULL;
-    return APR_SUCCESS;
-}
-
 void pp_guard_init(apr_pool_t *p)
 {
-    if (kept_macs == NULL && (kept_macs = pp_kept_make(p, drop_mac)) != NULL)
-        apr_pool_cleanup_register(p, NULL, forget_macs,
-                                  apr_pool_cleanup_null);
+    pp_kept_make(p, drop_mac, &kept_macs);
 }
 
 /* k's context for one id: this thread's kept copy, started afresh, or

@@ -10,11 +10,13 @@ struct pp_kept {
     apr_threadkey_t *key;
 #endif
     void (*free_fn)(void *);
+    pp_kept_t **where;              /* the caller's pointer to it */
 };
 
 #if APR_HAS_THREADS
 /* At the pool's end, the object of the thread that ends it (a thread
- * that exits frees its own through the key's destructor). */
+ * that exits frees its own through the key's destructor); and the
+ * caller's pointer forgets the slot. */
 static apr_status_t drop_own(void *data)
 {
     pp_kept_t *k = data;
@@ -22,25 +24,30 @@ static apr_status_t drop_own(void *data)
 
     if (obj != NULL)
         k->free_fn(obj);
+    *k->where = NULL;
     return APR_SUCCESS;
 }
 #endif
 
-pp_kept_t *pp_kept_make(apr_pool_t *p, void (*free_fn)(void *))
+void pp_kept_make(apr_pool_t *p, void (*free_fn)(void *), pp_kept_t **where)
 {
 #if APR_HAS_THREADS
-    pp_kept_t *k = apr_pcalloc(p, sizeof(*k));
+    pp_kept_t *k;
 
+    if (p == NULL || *where != NULL)
+        return;
+    k = apr_pcalloc(p, sizeof(*k));
     k->free_fn = free_fn;
+    k->where = where;
     if (apr_threadkey_private_create(&k->key, free_fn, p) != APR_SUCCESS)
-        return NULL;
+        return;
     /* after the key's own cleanup, so it runs first (LIFO) */
     apr_pool_cleanup_register(p, k, drop_own, apr_pool_cleanup_null);
-    return k;
+    *where = k;
 #else
     (void)p;
     (void)free_fn;
-    return NULL;
+    (void)where;
 #endif
 }
 

@@ -10,11 +10,13 @@
 
 typedef struct pp_kept pp_kept_t;
 
-/* A slot for one object a thread, freed with free_fn when its thread
- * ends, or, for the thread that clears p, when p is cleared. NULL if no
- * slot can be made (no thread keys left, no threads): callers then make
- * their object each time. */
-pp_kept_t *pp_kept_make(apr_pool_t *p, void (*free_fn)(void *));
+/* A slot for one object a thread, in *where unless it holds one (a
+ * process's slot is made once): freed with free_fn when its thread
+ * ends, or, for the thread that clears p, when p is cleared, and *where
+ * is NULL again then. *where stays NULL if no slot can be made (no
+ * thread keys left, no threads): callers then make their object each
+ * time. */
+void pp_kept_make(apr_pool_t *p, void (*free_fn)(void *), pp_kept_t **where);
 
 /* This thread's object, now the caller's (the slot is empty until
  * pp_kept_put), or NULL. k may be NULL. */

@@ -34,19 +34,10 @@ static void drop(void *ctxt)
     xmlFreeParserCtxt(ctxt);
 }
 
-static apr_status_t forget(void *unused)
-{
-    (void)unused;
-    kept = NULL;
-    return APR_SUCCESS;
-}
-
 void pp_soap_init(apr_pool_t *p)
 {
     xmlInitParser();
-    if (p != NULL && kept == NULL
-        && (kept = pp_kept_make(p, drop)) != NULL)
-        apr_pool_cleanup_register(p, NULL, forget, apr_pool_cleanup_null);
+    pp_kept_make(p, drop, &kept);
 }
 
 /* This thread's kept context (the caller's until give_back), or a new
