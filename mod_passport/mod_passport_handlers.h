@@ -8,6 +8,13 @@
 
 #include <httpd.h>
 
+/* The handler names SetHandler takes (docs/directives.md, Handlers). */
+#define PP_HANDLER_NEXUS  "passport-nexus"
+#define PP_HANDLER_LOGIN2 "passport-login2"
+#define PP_HANDLER_LOGOUT "passport-logout"
+#define PP_HANDLER_RST    "passport-rst"
+#define PP_HANDLER_VERIFY "passport-verify"
+
 int pp_nexus_handler(request_rec *r);     /* mod_passport_nexus.c */
 int pp_login2_handler(request_rec *r);    /* mod_passport_login2.c */
 int pp_logout_handler(request_rec *r);    /* mod_passport_logout.c */

@@ -75,7 +75,7 @@ int pp_login2_handler(request_rec *r)
     pp_auth_status_t st;
     int i;
 
-    if (r->handler == NULL || strcmp(r->handler, "passport-login2") != 0)
+    if (r->handler == NULL || strcmp(r->handler, PP_HANDLER_LOGIN2) != 0)
         return DECLINED;
     ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);
     if (r->method_number != M_GET) {

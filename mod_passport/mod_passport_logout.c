@@ -16,7 +16,7 @@ int pp_logout_handler(request_rec *r)
 {
     int i;
 
-    if (r->handler == NULL || strcmp(r->handler, "passport-logout") != 0)
+    if (r->handler == NULL || strcmp(r->handler, PP_HANDLER_LOGOUT) != 0)
         return DECLINED;
     ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);
     if (r->method_number != M_GET)

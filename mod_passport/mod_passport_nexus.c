@@ -24,7 +24,7 @@ int pp_nexus_handler(request_rec *r)
 {
     const pp_realm_t *realm;
 
-    if (r->handler == NULL || strcmp(r->handler, "passport-nexus") != 0)
+    if (r->handler == NULL || strcmp(r->handler, PP_HANDLER_NEXUS) != 0)
         return DECLINED;
     ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1); /* + HEAD */
     if (r->method_number != M_GET) {

@@ -176,7 +176,7 @@ int pp_rst_handler(request_rec *r)
     char *body;
     int planned, sent;
 
-    if (r->handler == NULL || strcmp(r->handler, "passport-rst") != 0)
+    if (r->handler == NULL || strcmp(r->handler, PP_HANDLER_RST) != 0)
         return DECLINED;
     c = pp_srv_cfg(r->server);
     now = apr_time_sec(r->request_time);

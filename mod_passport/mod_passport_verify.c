@@ -73,7 +73,7 @@ int pp_verify_handler(request_rec *r)
     apr_table_t *f;
     const char *why;
 
-    if (r->handler == NULL || strcmp(r->handler, "passport-verify") != 0)
+    if (r->handler == NULL || strcmp(r->handler, PP_HANDLER_VERIFY) != 0)
         return DECLINED;
     ap_allow_standard_methods(r, REPLACE_ALLOW, M_POST, -1);
     if (r->method_number != M_POST) {

@@ -21,6 +21,7 @@
  * walk as before too.
  */
 #include "mod_passport_virtual.h"
+#include "mod_passport_handlers.h"
 
 #include <http_core.h>
 #include <http_config.h>
@@ -31,8 +32,8 @@
 extern module AP_MODULE_DECLARE_DATA passport_module;
 
 static const char *const HANDLERS[] = {
-    "passport-nexus", "passport-login2", "passport-logout",
-    "passport-rst", "passport-verify", NULL
+    PP_HANDLER_NEXUS, PP_HANDLER_LOGIN2, PP_HANDLER_LOGOUT, PP_HANDLER_RST,
+    PP_HANDLER_VERIFY, NULL
 };
 
 /* The handler a <Location> or <If> gives, as core's type checker will
@@ -57,9 +58,7 @@ static int is_ours(const char *handler)
 {
     int i;
 
-    if (handler == NULL || strncmp(handler, "passport-", 9) != 0)
-        return 0;
-    for (i = 0; HANDLERS[i] != NULL; i++)
+    for (i = 0; handler != NULL && HANDLERS[i] != NULL; i++)
         if (strcmp(handler, HANDLERS[i]) == 0)
             return 1;
     return 0;

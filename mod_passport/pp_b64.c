@@ -128,11 +128,11 @@ unsigned char *pp_b64_decode(apr_pool_t *p, const char *in, apr_size_t *len)
     return decode(p, in, n, STD, len);
 }
 
-/* in, in alphabet from (padded when from_pad), spelt in alphabet to
- * (padded when to_pad): the same bytes, never decoded. NULL unless in
- * is text the strict decoder of from takes. */
+/* in, in alphabet from, spelt in alphabet to (standard base64 padded,
+ * URL-safe not, as everywhere here): the same bytes, never decoded.
+ * NULL unless in is text the strict decoder of from takes. */
 static char *respell(apr_pool_t *p, const char *in, const char *from,
-                     int from_pad, const char *to, int to_pad)
+                     const char *to)
 {
     apr_size_t n, m, i;
     char *out;
@@ -140,13 +140,13 @@ static char *respell(apr_pool_t *p, const char *in, const char *from,
 
     if (in == NULL)
         return NULL;
-    if (!from_pad)
+    if (from != STD)
         n = strlen(in);
     else if (!unpadded(in, &n))
         return NULL;
     if (n % 4 == 1)
         return NULL;
-    m = to_pad ? (n + 3) / 4 * 4 : n;
+    m = to == STD ? (n + 3) / 4 * 4 : n;
     out = apr_palloc(p, m + 1);
     for (i = 0; i < n; i++) {
         if ((v = value_of(in[i], from)) < 0)
@@ -164,15 +164,15 @@ static char *respell(apr_pool_t *p, const char *in, const char *from,
 
 char *pp_b64url_to_b64(apr_pool_t *p, const char *in)
 {
-    return respell(p, in, URL, 0, STD, 1);
+    return respell(p, in, URL, STD);
 }
 
 char *pp_b64_to_b64url(apr_pool_t *p, const char *in)
 {
-    return respell(p, in, STD, 1, URL, 0);
+    return respell(p, in, STD, URL);
 }
 
 char *pp_b64url_canonical(apr_pool_t *p, const char *in)
 {
-    return respell(p, in, URL, 0, URL, 0);
+    return respell(p, in, URL, URL);
 }

@@ -45,38 +45,34 @@ void pp_guard_init(apr_pool_t *p)
     pp_kept_make(p, drop_mac, &kept_macs);
 }
 
-/* k's context for one id: this thread's kept copy, started afresh, or
- * a new copy. *km: the kept one, or NULL. */
-static EVP_MAC_CTX *mac_take(const pp_guard_key_t *k, kept_mac_t **km)
+/* This thread's copy of k's context, started afresh: the kept one, or
+ * one made (the thread had none, or one of another key). NULL if none
+ * can be made. */
+static kept_mac_t *mac_take(const pp_guard_key_t *k)
 {
-    *km = pp_kept_take(kept_macs);
-    if (*km != NULL && (*km)->serial == k->serial
-        && EVP_MAC_init((*km)->mac, NULL, 0, NULL) == 1)
-        return (*km)->mac;
-    if (*km != NULL)
-        drop_mac(*km);
-    *km = NULL;
-    return EVP_MAC_CTX_dup(k->keyed);
+    kept_mac_t *km = pp_kept_take(kept_macs);
+
+    if (km != NULL && km->serial == k->serial
+        && EVP_MAC_init(km->mac, NULL, 0, NULL) == 1)
+        return km;
+    if (km == NULL && (km = OPENSSL_zalloc(sizeof(*km))) == NULL)
+        return NULL;
+    EVP_MAC_CTX_free(km->mac);
+    km->serial = k->serial;
+    if ((km->mac = EVP_MAC_CTX_dup(k->keyed)) == NULL) {
+        drop_mac(km);
+        return NULL;
+    }
+    return km;
 }
 
-/* After an id: keep ctx for this thread, or free it (ok 0: a context
- * that failed is not kept). */
-static void mac_give(const pp_guard_key_t *k, kept_mac_t *km,
-                     EVP_MAC_CTX *ctx, int ok)
+/* After an id: kept for this thread, or freed (no slot, or it failed). */
+static void mac_give(kept_mac_t *km, int ok)
 {
-    if (ctx == NULL)
-        return;
-    if (ok && kept_macs != NULL && km == NULL
-        && (km = OPENSSL_zalloc(sizeof(*km))) != NULL) {
-        km->serial = k->serial;
-        km->mac = ctx;
-    }
-    if (ok && kept_macs != NULL && km != NULL)
+    if (km != NULL && ok && kept_macs != NULL)
         pp_kept_put(kept_macs, km);
     else if (km != NULL)
         drop_mac(km);
-    else
-        EVP_MAC_CTX_free(ctx);
 }
 
 static apr_status_t key_free(void *data)
@@ -143,8 +139,8 @@ static int update_part(EVP_MAC_CTX *ctx, const char *s)
 static int id_of(const pp_guard_key_t *k, const char *kind, const char *a,
                  const char *b, unsigned char id[PP_GUARD_ID_LEN])
 {
-    kept_mac_t *km = NULL;
-    EVP_MAC_CTX *ctx = k && k->keyed ? mac_take(k, &km) : NULL;
+    kept_mac_t *km = k && k->keyed ? mac_take(k) : NULL;
+    EVP_MAC_CTX *ctx = km ? km->mac : NULL;
     unsigned char mac[32];
     size_t n = 0;
     int ok;
@@ -155,7 +151,7 @@ static int id_of(const pp_guard_key_t *k, const char *kind, const char *a,
          && update_part(ctx, a) && update_part(ctx, b)
          && EVP_MAC_final(ctx, mac, &n, sizeof(mac)) == 1
          && n == sizeof(mac);
-    mac_give(k, km, ctx, ok);
+    mac_give(km, ok);
     if (ok)
         memcpy(id, mac, PP_GUARD_ID_LEN);
     else

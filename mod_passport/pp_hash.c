@@ -24,6 +24,10 @@
 #define BCRYPT_COST 10
 #define PBKDF2_MAX_KEY 64           /* bytes of a stored PBKDF2 hash */
 
+/* A PBKDF2 key of zeros, for settings and templates: what it says does
+ * not matter, only its length. */
+static const unsigned char ZERO_KEY[PBKDF2_MAX_KEY] = { 0 };
+
 /* pbkdf2_sha256$ITER$SALT$B64HASH, split: 1, or 0 for junk. */
 typedef struct {
     apr_int64_t iter;
@@ -84,21 +88,27 @@ static char *pbkdf2_encode(apr_pool_t *p, const char *pw, const char *setting)
  * cost and salt are the setting) or one made like it with a fresh salt.
  * One encoder for each format serves the check (the password against
  * its stored hash), the equal-time dummy (a password nobody knows, in
- * the shape of a real hash) and a new hash. NULL if the setting is not
- * one the format takes. Wiped by the caller. */
-static char *encode(apr_pool_t *p, const char *pw, const char *setting)
+ * the shape of a real hash) and a new hash. NULL (and *why) if the
+ * setting is not one the format takes. Wiped by the caller. */
+static char *encode(apr_pool_t *p, const char *pw, const char *setting,
+                    const char **why)
 {
     char buf[128], *out = NULL;
+    const char *failed;
 
-    if (strncmp(setting, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) == 0)
-        return pbkdf2_encode(p, pw, setting);
-    if (strncmp(setting, APR1_PREFIX, strlen(APR1_PREFIX)) == 0) {
+    if (strncmp(setting, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) == 0) {
+        failed = "PBKDF2 failed";
+        out = pbkdf2_encode(p, pw, setting);
+    }
+    else if (strncmp(setting, APR1_PREFIX, strlen(APR1_PREFIX)) == 0) {
         /* APR's own MD5 crypt */
+        failed = "MD5 crypt failed";
         if (apr_md5_encode(pw, setting, buf, sizeof(buf)) == APR_SUCCESS)
             out = apr_pstrdup(p, buf);
     }
     else if (strncmp(setting, APR_SHA1PW_ID, APR_SHA1PW_IDLEN) == 0) {
         /* {SHA}B64: base64 of SHA-1, as htpasswd -s writes it */
+        failed = "SHA-1 failed";
         apr_sha1_base64(pw, (int)strlen(pw), buf);
         out = apr_pstrdup(p, buf);
     }
@@ -109,11 +119,14 @@ static char *encode(apr_pool_t *p, const char *pw, const char *setting)
         struct crypt_data *cd = apr_pcalloc(p, sizeof(*cd));
         const char *h = crypt_rn(pw, setting, cd, (int)sizeof(*cd));
 
+        failed = "the system's crypt() does not take this format";
         if (h != NULL && *h != '*')
             out = apr_pstrdup(p, h);
         OPENSSL_cleanse(cd, sizeof(*cd));
     }
     OPENSSL_cleanse(buf, sizeof(buf));
+    if (out == NULL)
+        *why = failed;
     return out;
 }
 
@@ -141,9 +154,11 @@ int pp_password_check(apr_pool_t *p, const char *password, const char *stored)
     char *got;
     int ok;
 
+    const char *why;
+
     if (password == NULL || stored == NULL || *stored == '\0')
         return 0;
-    got = encode(p, password, stored);
+    got = encode(p, password, stored, &why);
     ok = same_hash(got, stored);
     wipe(got);
     return ok;
@@ -190,30 +205,18 @@ static char *random_chars(apr_pool_t *p, apr_size_t n, const char *alphabet)
 static const char *pbkdf2_setting(apr_pool_t *p, apr_int64_t iter,
                                   apr_size_t salt_len, apr_size_t key_len)
 {
-    static const unsigned char ZERO[PBKDF2_MAX_KEY] = { 0 };
     const char *salt = random_chars(p, salt_len, ALNUM);
 
-    if (salt == NULL || key_len > sizeof(ZERO))
+    if (salt == NULL || key_len > sizeof(ZERO_KEY))
         return NULL;
     return apr_psprintf(p, PBKDF2_PREFIX "%" APR_INT64_T_FMT "$%s$%s", iter,
-                        salt, pp_b64_encode(p, ZERO, key_len));
-}
-
-/* Why encode gave nothing for setting. */
-static const char *encode_failed(const char *setting)
-{
-    if (strncmp(setting, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) == 0)
-        return "PBKDF2 failed";
-    if (strncmp(setting, APR1_PREFIX, strlen(APR1_PREFIX)) == 0)
-        return "MD5 crypt failed";
-    return "the system's crypt() does not take this format";
+                        salt, pp_b64_encode(p, ZERO_KEY, key_len));
 }
 
 const char *pp_password_hash(apr_pool_t *p, const char *password,
                              const char *fmt, const char **err)
 {
     const char *setting;
-    char *out;
 
     if (fmt == NULL || strcmp(fmt, "bcrypt") == 0) {
         /* APR's bcrypt, whose salt is raw bytes */
@@ -247,9 +250,7 @@ const char *pp_password_hash(apr_pool_t *p, const char *password,
         *err = "the random generator failed";
         return NULL;
     }
-    if ((out = encode(p, password, setting)) == NULL)
-        *err = encode_failed(setting);
-    return out;
+    return encode(p, password, setting, err);
 }
 
 /* ---- equal-time failures ---------------------------------------------- */
@@ -401,7 +402,6 @@ static const char *setting_like(apr_pool_t *p, const char *like)
 const char *pp_hash_dummy(apr_pool_t *p, const char *like, const char **err)
 {
     const char *pw, *setting;
-    char *out;
 
     if (pp_hash_shape(p, like) == NULL)
         return fail(err, "not a stored hash of a known format");
@@ -409,9 +409,7 @@ const char *pp_hash_dummy(apr_pool_t *p, const char *like, const char **err)
     setting = pw ? setting_like(p, like) : NULL;
     if (setting == NULL)
         return fail(err, "the random generator failed");
-    if ((out = encode(p, pw, setting)) == NULL)
-        return fail(err, encode_failed(setting));
-    return out;
+    return encode(p, pw, setting, err);
 }
 
 /* The number after "name:" in spec, in [min, max]. 1, or 0 when spec
@@ -433,7 +431,6 @@ const char *pp_hash_template(apr_pool_t *p, const char *spec,
     /* salts and values of the right length and alphabet; what they say
      * does not matter (pp_hash_dummy draws its own password) */
     static const char SALT16[] = "modpassportdummy";
-    static const unsigned char ZERO64[PBKDF2_MAX_KEY] = { 0 };
     apr_int64_t n;
 
     if (spec == NULL || *spec == '\0')
@@ -460,7 +457,7 @@ const char *pp_hash_template(apr_pool_t *p, const char *spec,
             return fail(err, apr_psprintf(p, "is not pbkdf2:ITERATIONS with "
                         "1 to %d iterations", PP_PBKDF2_MAX_ITER));
         return apr_psprintf(p, PBKDF2_PREFIX "%" APR_INT64_T_FMT "$%s$%s", n,
-                            SALT16, pp_b64_encode(p, ZERO64,
+                            SALT16, pp_b64_encode(p, ZERO_KEY,
                                                   (apr_size_t)key));
     }
     if (strncmp(spec, "sha512crypt", 11) == 0

@@ -44,16 +44,15 @@ static int issuer_make(apr_pool_t *p, const pp_realm_t *realm, issuer_t *is,
     return 1;
 }
 
-/* Seal t for g: its ticket, compact form and MBI secret. nonce: the
- * ticket's own (or NULL: drawn for it). */
+/* Seal t for g: its ticket (a nonce of its own from the thread's stock,
+ * pp_ticket_nonces), compact form and MBI secret. */
 static int seal_grant(apr_pool_t *p, issuer_t *is, const pp_account_t *acct,
-                      const pp_ticket_t *t, const unsigned char *nonce,
-                      pp_grant_t *g, const char **err)
+                      const pp_ticket_t *t, pp_grant_t *g, const char **err)
 {
     unsigned char secret[PP_MBI_SECRET_LEN];
 
     g->expires = t->expires;
-    g->ticket = pp_sealer_seal(p, is->sealer, t, nonce, err);
+    g->ticket = pp_sealer_seal(p, is->sealer, t, NULL, err);
     if (g->ticket == NULL) {
         *err = apr_psprintf(p, "cannot seal %s: %s", ticket_name(p, t),
                             *err);
@@ -86,19 +85,10 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
 {
     pp_ticket_t t;
     issuer_t is;
-    unsigned char *nonces;
     int i;
 
     if (!issuer_make(p, realm, &is, err))
         return 0;
-    /* every ticket's nonce in one draw (eight tickets for an MSNP15
-     * sign-in) */
-    nonces = apr_palloc(p, (apr_size_t)(n > 0 ? n : 1) * PP_TICKET_NONCE_LEN);
-    if (n > 0 && !pp_ticket_nonces(nonces,
-                                   (apr_size_t)n * PP_TICKET_NONCE_LEN)) {
-        *err = "cannot seal the tickets: the random generator failed";
-        return 0;
-    }
     ticket_of(acct, now, &t);
     for (i = 0; i < n; i++) {
         pp_grant_t *g = &grants[i];
@@ -106,8 +96,7 @@ int pp_issue(apr_pool_t *p, const pp_realm_t *realm, const pp_account_t *acct,
         t.audience = g->audience;
         t.expires = now + (g->lifetime > 0 ? g->lifetime
                                            : realm->ticket_lifetime);
-        if (!seal_grant(p, &is, acct, &t,
-                        nonces + (apr_size_t)i * PP_TICKET_NONCE_LEN, g, err))
+        if (!seal_grant(p, &is, acct, &t, g, err))
             return 0;
     }
     *expires = now + realm->ticket_lifetime;
@@ -135,7 +124,7 @@ int pp_issue_shared(apr_pool_t *p, const pp_realm_t *realm,
     t.audiences = audiences;
     t.naudiences = n;
     t.expires = now + realm->ticket_lifetime;
-    return seal_grant(p, &is, acct, &t, NULL, out, err);
+    return seal_grant(p, &is, acct, &t, out, err);
 }
 
 const char *pp_compact(apr_pool_t *p, const char *ticket, apr_uint64_t puid)

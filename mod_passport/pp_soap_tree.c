@@ -40,25 +40,6 @@ void pp_soap_init(apr_pool_t *p)
     pp_kept_make(p, drop, &kept);
 }
 
-/* This thread's kept context (the caller's until give_back), or a new
- * one. */
-static xmlParserCtxtPtr take_ctxt(int tree)
-{
-    xmlParserCtxtPtr ctxt = tree ? pp_kept_take(kept) : NULL;
-
-    return ctxt != NULL ? ctxt : xmlNewParserCtxt();
-}
-
-static void give_back(xmlParserCtxtPtr ctxt, int tree)
-{
-    if (tree && kept != NULL && xmlDictSize(ctxt->dict) <= KEEP_NAMES) {
-        xmlCtxtReset(ctxt);         /* the document goes now */
-        pp_kept_put(kept, ctxt);
-    }
-    else
-        xmlFreeParserCtxt(ctxt);
-}
-
 /* libxml2 reports some errors (encoding conversion) through its generic
  * handler, whatever the parse options: keep them off stderr (Apache's
  * error log); the parse status carries the reason. */
@@ -254,6 +235,57 @@ static void tree_text(void *vctx, const xmlChar *s, int len)
     t[n->len] = '\0';
 }
 
+/* A context with our SAX handlers, set once: a kept context keeps
+ * them (the reset and the options leave them alone). tree: only our own
+ * callbacks build anything; otherwise libxml2's tree builders too. */
+static xmlParserCtxtPtr new_ctxt(int tree)
+{
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    xmlSAXHandlerPtr sax;
+
+    if (ctxt == NULL)
+        return NULL;
+    sax = ctxt->sax;
+    sax->internalSubset = stop_on_subset;
+    sax->externalSubset = stop_on_subset;
+    sax->entityDecl = stop_on_entity;
+    if (tree) {
+        sax->startDocument = NULL;
+        sax->endDocument = NULL;
+        sax->startElement = NULL;
+        sax->endElement = NULL;
+        sax->reference = NULL;
+        sax->comment = NULL;
+        sax->processingInstruction = NULL;
+        sax->cdataBlock = NULL;
+        sax->characters = tree_text;
+        sax->ignorableWhitespace = tree_text;
+    }
+    sax->startElementNs = on_start;
+    sax->endElementNs = on_end;
+    return ctxt;
+}
+
+/* This thread's kept context (the caller's until give_back), or a new
+ * one. */
+static xmlParserCtxtPtr take_ctxt(int tree)
+{
+    xmlParserCtxtPtr ctxt = tree ? pp_kept_take(kept) : NULL;
+
+    return ctxt != NULL ? ctxt : new_ctxt(tree);
+}
+
+static void give_back(xmlParserCtxtPtr ctxt, int tree)
+{
+    ctxt->_private = NULL;          /* the parse's guard, on its stack */
+    if (tree && kept != NULL && xmlDictSize(ctxt->dict) <= KEEP_NAMES) {
+        xmlCtxtReset(ctxt);         /* the document goes now */
+        pp_kept_put(kept, ctxt);
+    }
+    else
+        xmlFreeParserCtxt(ctxt);
+}
+
 /* One safe parse of buf. tree: into the pool tree (*root); otherwise
  * into libxml2's (*doc, the caller frees it). PP_SOAP_OK or why not. */
 static pp_soap_status_t parse(apr_pool_t *p, const char *buf, apr_size_t len,
@@ -261,7 +293,6 @@ static pp_soap_status_t parse(apr_pool_t *p, const char *buf, apr_size_t len,
                               const char **err)
 {
     xmlParserCtxtPtr ctxt;
-    xmlSAXHandlerPtr sax;
     xmlDocPtr got;
     guard_t guard;
     pp_soap_status_t st = PP_SOAP_OK;
@@ -280,29 +311,10 @@ static pp_soap_status_t parse(apr_pool_t *p, const char *buf, apr_size_t len,
         *err = "out of memory";
         return PP_SOAP_MALFORMED;
     }
-    sax = ctxt->sax;
     memset(&guard, 0, sizeof(guard));
     guard.p = p;
     guard.tree = tree;
     ctxt->_private = &guard;
-    sax->internalSubset = stop_on_subset;
-    sax->externalSubset = stop_on_subset;
-    sax->entityDecl = stop_on_entity;
-    if (tree) {
-        /* no document: only our own callbacks build anything */
-        sax->startDocument = NULL;
-        sax->endDocument = NULL;
-        sax->startElement = NULL;
-        sax->endElement = NULL;
-        sax->reference = NULL;
-        sax->comment = NULL;
-        sax->processingInstruction = NULL;
-        sax->cdataBlock = NULL;
-        sax->characters = tree_text;
-        sax->ignorableWhitespace = tree_text;
-    }
-    sax->startElementNs = on_start;
-    sax->endElementNs = on_end;
     /* NONET: no network; no NOENT (entities are not substituted), no
      * DTDLOAD/DTDATTR; no HUGE, so libxml2's own size limits stay on
      * (its depth limit, 256, is never reached: ours is lower). Errors

@@ -51,8 +51,6 @@ static const char *aad_of(apr_pool_t *p, int version, const char *realm)
                        realm, NULL);
 }
 
-/* One AES-256-GCM pass. enc: 1 seals (writes tag), 0 opens (checks
- * tag). Returns 1 on success. The context is freed on every path. */
 /* the ring's cipher, fetched once; EVP_aes_256_gcm() looks it up each
  * time */
 static const EVP_CIPHER *cipher_of(const pp_keyring_t *ring)
@@ -94,6 +92,9 @@ static EVP_CIPHER_CTX *gcm_keyed(const pp_keyring_t *ring, int enc,
     return ctx;
 }
 
+/* One AES-256-GCM pass under key, in a context of its own. enc: 1 seals
+ * (writes tag), 0 opens (checks tag). Returns 1 on success. The context
+ * is freed on every path. */
 static int gcm(const pp_keyring_t *ring, int enc, const unsigned char *key,
                const unsigned char *nonce, const char *aad,
                const unsigned char *in, int inlen, unsigned char *out,
@@ -106,6 +107,7 @@ static int gcm(const pp_keyring_t *ring, int enc, const unsigned char *key,
     return ok;
 }
 
+/* A string of 1 to max bytes. */
 static int field_ok(const char *s, apr_size_t max)
 {
     apr_size_t n = s ? strlen(s) : 0;
@@ -223,9 +225,7 @@ int pp_ticket_nonces(unsigned char *out, apr_size_t n)
 }
 
 struct pp_sealer_t {
-    const pp_keyring_t *ring;
-    const char *realm;
-    const char *aad[2];      /* PP1realm, PP2realm: made on first use */
+    const char *aad[2];      /* "PP1" || realm and "PP2" || realm */
     EVP_CIPHER_CTX *ctx;     /* AES-256-GCM under the ring's first key */
 };
 
@@ -245,8 +245,8 @@ pp_sealer_t *pp_sealer_make(apr_pool_t *p, const pp_keyring_t *ring,
         return NULL;
     }
     s = apr_pcalloc(p, sizeof(*s));
-    s->ring = ring;
-    s->realm = realm;
+    s->aad[0] = aad_of(p, PP_TICKET_VERSION, realm);
+    s->aad[1] = aad_of(p, PP_TICKET_VERSION_SHARED, realm);
     s->ctx = gcm_keyed(ring, 1, APR_ARRAY_IDX(ring->keys, 0, pp_key_t).seal);
     if (s->ctx == NULL) {
         *err = "AES-256-GCM failed";
@@ -265,7 +265,7 @@ const char *pp_sealer_seal(apr_pool_t *p, pp_sealer_t *s,
     const char *sealed = NULL;
     int version = t->version == PP_TICKET_VERSION_SHARED
                   ? PP_TICKET_VERSION_SHARED : PP_TICKET_VERSION;
-    const char **aad = &s->aad[version == PP_TICKET_VERSION_SHARED];
+    const char *aad = s->aad[version == PP_TICKET_VERSION_SHARED];
 
     if (t->issued < 0 || t->expires < 0 || t->issued > 0xffffffffLL
         || t->expires > 0xffffffffLL) {
@@ -274,8 +274,6 @@ const char *pp_sealer_seal(apr_pool_t *p, pp_sealer_t *s,
     }
     if ((n = plaintext(p, t, version, &plain, err)) == 0)
         return NULL;
-    if (*aad == NULL)
-        *aad = aad_of(p, version, s->realm);
     total = OVERHEAD + n;
     buf = apr_palloc(p, total);
     buf[0] = (unsigned char)version;
@@ -283,7 +281,7 @@ const char *pp_sealer_seal(apr_pool_t *p, pp_sealer_t *s,
         memcpy(buf + 1, nonce, PP_TICKET_NONCE_LEN);
     if (nonce == NULL && !pp_ticket_nonces(buf + 1, PP_TICKET_NONCE_LEN))
         *err = "the random generator failed";
-    else if (!gcm_run(s->ctx, 1, buf + 1, *aad, plain, (int)n,
+    else if (!gcm_run(s->ctx, 1, buf + 1, aad, plain, (int)n,
                       buf + 1 + PP_TICKET_NONCE_LEN,
                       buf + 1 + PP_TICKET_NONCE_LEN + n))
         *err = "AES-256-GCM failed";

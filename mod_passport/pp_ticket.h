@@ -81,11 +81,11 @@ typedef struct pp_sealer_t pp_sealer_t;
 pp_sealer_t *pp_sealer_make(apr_pool_t *p, const pp_keyring_t *ring,
                             const char *realm, const char **err);
 
-/* Seal t, with the caller's nonce: PP_TICKET_NONCE_LEN bytes fresh from
- * the random generator and used for this ticket only (two tickets under
- * one key and nonce give AES-GCM away), for a caller that draws the
- * nonces of several tickets in one call; or NULL: one is drawn here.
- * NULL and *err on failure. */
+/* Seal t with a nonce of its own, from pp_ticket_nonces (nonce NULL);
+ * or with the caller's: PP_TICKET_NONCE_LEN bytes used for this ticket
+ * only (two tickets under one key and nonce give AES-GCM away), which
+ * only a known-answer test has reason to give. NULL and *err on
+ * failure. */
 #define PP_TICKET_NONCE_LEN 12
 const char *pp_sealer_seal(apr_pool_t *p, pp_sealer_t *s,
                            const pp_ticket_t *t, const unsigned char *nonce,
