@@ -492,7 +492,12 @@ ok t_cmp(dlog(), qr/ERROR NS .*MultipleResultsFound/, 'the double logs why');
 sql("INSERT INTO t_login_token (token, purpose, data, expiry) VALUES ('sbxfrsbxfrsbxfrsbxfr', 'sb/xfr', "
     . "'[\"$ALICE{uuid}\", null]', '2099-01-01 00:00:00.000000')");
 ok t_cmp(ns_try_token('sbxfrsbxfrsbxfrsbxfr'), '911 4', 'another purpose: 911');
-ok t_cmp(ns_try_token(substr($t15 // '', 0, 19) . 'Z'), '911 4', 'a token one character off: 911 (no prefix match)');
+{
+    # the stored token's twentieth character changed (to one it is not:
+    # the ticket is random, and one run in 64 it is a 'Z')
+    my $off = substr($t15 // '', 19, 1) eq 'Z' ? 'Y' : 'Z';
+    ok t_cmp(ns_try_token(substr($t15 // '', 0, 19) . $off), '911 4', 'a token one character off: 911 (no prefix match)');
+}
 my $cnt = ns_hello(15);
 ns_send($cnt, "USR 3 TWN I $ALICE{email}");
 ok t_cmp(ns_reply($cnt), 'EOF', 'TWN on MSNP15: the connection is closed');
